@@ -1,0 +1,99 @@
+/* cwaku-node: the daemon. For now it loads its configuration, shows who it
+ * is and runs its event loop until SIGINT or SIGTERM; the protocols are
+ * mounted here as later milestones land. */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <uv.h>
+
+#include "cwaku/config.h"
+#include "cwaku/log.h"
+#include "cwaku/peer_id.h"
+
+struct node {
+  uv_loop_t loop;
+  uv_signal_t sigint;
+  uv_signal_t sigterm;
+  int stop_signal;
+};
+
+static void on_closed(uv_handle_t *h) { (void)h; }
+
+static void on_signal(uv_signal_t *sig, int signum) {
+  struct node *n = sig->data;
+  n->stop_signal = signum;
+  cwaku_log(CWAKU_LOG_NOTICE, "node", "received %s, stopping",
+            signum == SIGINT ? "SIGINT" : "SIGTERM");
+  uv_close((uv_handle_t *)&n->sigint, on_closed);
+  uv_close((uv_handle_t *)&n->sigterm, on_closed);
+}
+
+int main(int argc, char **argv) {
+  struct cwaku_node_config cfg;
+  char err[256] = "";
+  cwaku_node_config_init(&cfg);
+  if (cwaku_node_config_parse_args(&cfg, err, sizeof err, argc, argv) != 0) {
+    fprintf(stderr, "cwaku-node: %s\nflags:\n%s", err,
+            cwaku_node_config_usage());
+    return 2;
+  }
+  if (cfg.show_help) {
+    printf("usage: cwaku-node [flags]\n%s", cwaku_node_config_usage());
+    return 0;
+  }
+  if (cfg.show_version) {
+    printf("cwaku-node %s\n", CWAKU_VERSION);
+    return 0;
+  }
+  cwaku_log_set_level(cfg.log_level);
+  if (sodium_init() < 0) {
+    fprintf(stderr, "cwaku-node: libsodium failed to initialise\n");
+    return 1;
+  }
+  if (!cfg.has_nodekey) {
+    /* As nwaku does: without --nodekey the identity lasts one run. */
+    if (!cwaku_seckey_generate(&cfg.nodekey, cwaku_rng_system())) {
+      fprintf(stderr, "cwaku-node: cannot generate a node key\n");
+      return 1;
+    }
+    cwaku_log(CWAKU_LOG_WARN, "node",
+              "no --nodekey given: using a random identity for this run");
+  }
+  cwaku_pubkey pk;
+  cwaku_peer_id id;
+  char id_text[CWAKU_PEER_ID_STRING_MAX];
+  if (!cwaku_pubkey_from_seckey(&pk, &cfg.nodekey)) {
+    fprintf(stderr, "cwaku-node: invalid node key\n");
+    return 1;
+  }
+  cwaku_peer_id_from_secp256k1(&id, &pk);
+  if (cwaku_peer_id_to_string(id_text, sizeof id_text, &id) != 0)
+    return 1;
+
+  char shards[CWAKU_SHARDS_PER_CLUSTER * 5 + 1] = "";
+  size_t off = 0;
+  for (size_t i = 0; i < cfg.num_shards; i++)
+    off += (size_t)snprintf(shards + off, sizeof shards - off, "%s%u",
+                            i ? "," : "", cfg.shards[i]);
+  printf("cwaku-node %s\npeer id: %s\ncluster: %u\nshards: %s\n",
+         CWAKU_VERSION, id_text, cfg.cluster_id,
+         cfg.num_shards ? shards : "(none)");
+  fflush(stdout);
+
+  struct node n;
+  memset(&n, 0, sizeof n);
+  if (uv_loop_init(&n.loop) != 0)
+    return 1;
+  uv_signal_init(&n.loop, &n.sigint);
+  uv_signal_init(&n.loop, &n.sigterm);
+  n.sigint.data = n.sigterm.data = &n;
+  uv_signal_start(&n.sigint, on_signal, SIGINT);
+  uv_signal_start(&n.sigterm, on_signal, SIGTERM);
+  cwaku_log(CWAKU_LOG_INFO, "node", "running; stop with Ctrl-C");
+
+  uv_run(&n.loop, UV_RUN_DEFAULT);
+  uv_loop_close(&n.loop);
+  cwaku_node_config_clear(&cfg);
+  cwaku_log(CWAKU_LOG_NOTICE, "node", "stopped");
+  return 0;
+}

@@ -1,0 +1,42 @@
+/* cwaku-tool: each subcommand takes its arguments and produces one JSON
+ * object (printed on one line), or an error code and message. */
+#ifndef CWAKU_TOOL_H
+#define CWAKU_TOOL_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cwaku/error.h"
+
+struct tool_result {
+  json_t *json;      /* set on success */
+  char message[512]; /* set on failure */
+};
+
+/* argv[0] is the subcommand name. Returns 0 or a CWAKU_E* code. */
+typedef int (*tool_cmd_fn)(struct tool_result *res, int argc, char **argv);
+
+/* Records a failure message and returns err. */
+int tool_fail(struct tool_result *res, int err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* For "--name value" options: returns the value after argv[*i] and advances
+ * *i, or NULL when the value is missing. */
+const char *tool_next_value(int *i, int argc, char **argv);
+/* Parses a hex argument into a newly allocated buffer (free with free()). */
+int tool_parse_hex(struct tool_result *res, uint8_t **out, size_t *outlen,
+                   const char *name, const char *hex);
+/* Parses an unsigned decimal in [0, max]. */
+int tool_parse_u64(struct tool_result *res, uint64_t *out, const char *name,
+                   const char *text, uint64_t max);
+/* Lower-case hex string as a new JSON string. */
+json_t *tool_json_hex(const uint8_t *p, size_t n);
+
+int tool_cmd_message_hash(struct tool_result *res, int argc, char **argv);
+int tool_cmd_shard(struct tool_result *res, int argc, char **argv);
+int tool_cmd_keygen(struct tool_result *res, int argc, char **argv);
+/* "enr decode TEXT" and "enr encode ..." (cmd_enr.c). */
+int tool_cmd_enr(struct tool_result *res, int argc, char **argv);
+
+#endif

@@ -1,0 +1,33 @@
+/* libp2p peer ids (peer-ids.md): a multihash of the protobuf-encoded public
+ * key; keys of at most 42 encoded bytes use the identity multihash, so a
+ * secp256k1 node key gives "16Uiu2..." in base58btc. */
+#ifndef CWAKU_PEER_ID_H
+#define CWAKU_PEER_ID_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cwaku/error.h"
+#include "cwaku/key.h"
+
+#define CWAKU_PEER_ID_MAX_BYTES 64
+/* Text form of a peer id, with the NUL. */
+#define CWAKU_PEER_ID_STRING_MAX 96
+
+typedef struct {
+  uint8_t len;
+  uint8_t data[CWAKU_PEER_ID_MAX_BYTES];
+} cwaku_peer_id;
+
+void cwaku_peer_id_from_secp256k1(cwaku_peer_id *out, const cwaku_pubkey *pk);
+/* base58btc text; out holds at least CWAKU_PEER_ID_STRING_MAX bytes. */
+CWAKU_MUST_CHECK int cwaku_peer_id_to_string(char *out, size_t outcap,
+                                             const cwaku_peer_id *id);
+/* Parses the base58btc text form and checks the multihash framing. */
+CWAKU_MUST_CHECK int cwaku_peer_id_from_string(cwaku_peer_id *out,
+                                               const char *text);
+/* When the id embeds a secp256k1 key (identity multihash), extracts it. */
+CWAKU_MUST_CHECK int cwaku_peer_id_secp256k1_key(cwaku_pubkey *out,
+                                                 const cwaku_peer_id *id);
+
+#endif

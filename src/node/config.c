@@ -1,0 +1,315 @@
+#include "cwaku/config.h"
+
+#include <errno.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cwaku/encoding.h"
+
+/* The largest config file we read; a node's config is a few hundred bytes. */
+#define CONFIG_FILE_MAX (1 << 20)
+
+void cwaku_node_config_init(struct cwaku_node_config *cfg) {
+  memset(cfg, 0, sizeof *cfg);
+  cfg->log_level = CWAKU_LOG_INFO;
+}
+
+void cwaku_node_config_clear(struct cwaku_node_config *cfg) {
+  sodium_memzero(&cfg->nodekey, sizeof cfg->nodekey);
+  cfg->has_nodekey = false;
+}
+
+const char *cwaku_node_config_usage(void) {
+  return "  --nodekey=HEX        secp256k1 node key (32 bytes hex); random if "
+         "absent\n"
+         "  --cluster-id=N       cluster id, 0..65535 (default 0)\n"
+         "  --shard=N            shard to subscribe to, 0..1023; repeatable\n"
+         "  --log-level=LEVEL    TRACE, DEBUG, INFO, NOTICE, WARN, ERROR, "
+         "FATAL\n"
+         "  --config-file=PATH   TOML file with the same keys\n"
+         "  --version            print the version and exit\n"
+         "  --help               print this help and exit\n";
+}
+
+static int fail(char *err, size_t errcap, int code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int fail(char *err, size_t errcap, int code, const char *fmt, ...) {
+  if (err && errcap) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errcap, fmt, ap);
+    va_end(ap);
+  }
+  return code;
+}
+
+static int parse_uint(const char *text, uint64_t max, uint64_t *out) {
+  if (text[0] < '0' || text[0] > '9')
+    return CWAKU_ECONFIG;
+  char *end;
+  errno = 0;
+  unsigned long long v = strtoull(text, &end, 10);
+  if (errno || *end || v > max)
+    return CWAKU_ECONFIG;
+  *out = v;
+  return 0;
+}
+
+static void add_shard(struct cwaku_node_config *cfg, uint16_t s) {
+  size_t i = 0;
+  while (i < cfg->num_shards && cfg->shards[i] < s)
+    i++;
+  if (i < cfg->num_shards && cfg->shards[i] == s)
+    return;
+  memmove(cfg->shards + i + 1, cfg->shards + i,
+          (cfg->num_shards - i) * sizeof cfg->shards[0]);
+  cfg->shards[i] = s;
+  cfg->num_shards++;
+}
+
+/* Applies one setting given as text, from either source. */
+static int apply(struct cwaku_node_config *cfg, char *err, size_t errcap,
+                 const char *name, const char *value) {
+  uint64_t v;
+  if (strcmp(name, "nodekey") == 0) {
+    size_t n = sizeof cfg->nodekey.data;
+    if (strlen(value) != 2 * CWAKU_SECKEY_BYTES ||
+        cwaku_hex_decode(cfg->nodekey.data, &n, value, strlen(value)) != 0 ||
+        !cwaku_seckey_is_valid(&cfg->nodekey))
+      return fail(err, errcap, CWAKU_ECONFIG,
+                  "nodekey must be 64 hex digits of a valid secp256k1 key");
+    cfg->has_nodekey = true;
+  } else if (strcmp(name, "cluster-id") == 0) {
+    if (parse_uint(value, 0xffff, &v))
+      return fail(err, errcap, CWAKU_ECONFIG,
+                  "cluster-id must be 0..65535, got '%s'", value);
+    cfg->cluster_id = (uint16_t)v;
+  } else if (strcmp(name, "shard") == 0) {
+    if (parse_uint(value, CWAKU_SHARDS_PER_CLUSTER - 1, &v))
+      return fail(err, errcap, CWAKU_ECONFIG, "shard must be 0..1023, got '%s'",
+                  value);
+    add_shard(cfg, (uint16_t)v);
+  } else if (strcmp(name, "log-level") == 0) {
+    if (cwaku_log_level_parse(&cfg->log_level, value))
+      return fail(err, errcap, CWAKU_ECONFIG, "unknown log-level '%s'", value);
+  } else {
+    return fail(err, errcap, CWAKU_ECONFIG, "unknown option '%s'", name);
+  }
+  return 0;
+}
+
+/* --- TOML: the subset a flat nwaku config file uses ---------------------- */
+
+struct toml_cursor {
+  const char *p;
+  int line;
+};
+
+static void skip_blank(struct toml_cursor *c) {
+  while (*c->p == ' ' || *c->p == '\t')
+    c->p++;
+}
+
+/* Skips blanks, comments and newlines; counts lines. */
+static void skip_space(struct toml_cursor *c) {
+  for (;;) {
+    skip_blank(c);
+    if (*c->p == '#')
+      while (*c->p && *c->p != '\n')
+        c->p++;
+    if (*c->p == '\r' || *c->p == '\n') {
+      if (*c->p == '\n')
+        c->line++;
+      c->p++;
+      continue;
+    }
+    return;
+  }
+}
+
+/* A scalar: "basic string", 'literal string', integer or boolean, returned
+ * as text in buf. */
+static int toml_scalar(struct toml_cursor *c, char *buf, size_t cap) {
+  size_t n = 0;
+  if (*c->p == '"' || *c->p == '\'') {
+    char q = *c->p++;
+    while (*c->p && *c->p != q && *c->p != '\n') {
+      if (q == '"' && *c->p == '\\')
+        return CWAKU_ECONFIG; /* escapes are never needed by our keys */
+      if (n + 1 >= cap)
+        return CWAKU_ECONFIG;
+      buf[n++] = *c->p++;
+    }
+    if (*c->p != q)
+      return CWAKU_ECONFIG;
+    c->p++;
+  } else {
+    while (*c->p && strchr(" \t\r\n#,]", *c->p) == NULL) {
+      if (n + 1 >= cap)
+        return CWAKU_ECONFIG;
+      buf[n++] = *c->p++;
+    }
+    if (n == 0)
+      return CWAKU_ECONFIG;
+  }
+  buf[n] = 0;
+  return 0;
+}
+
+int cwaku_node_config_parse_toml(struct cwaku_node_config *cfg, char *err,
+                                 size_t errcap, const char *text) {
+  struct toml_cursor c = {text, 1};
+  char key[64], val[256];
+  for (;;) {
+    skip_space(&c);
+    if (!*c.p)
+      return 0;
+    size_t n = 0;
+    while (*c.p && strchr(" \t=\r\n#", *c.p) == NULL) {
+      if (n + 1 >= sizeof key)
+        return fail(err, errcap, CWAKU_ECONFIG, "line %d: key too long",
+                    c.line);
+      key[n++] = *c.p++;
+    }
+    key[n] = 0;
+    skip_blank(&c);
+    if (n == 0 || *c.p != '=')
+      return fail(err, errcap, CWAKU_ECONFIG, "line %d: expected key = value",
+                  c.line);
+    c.p++;
+    skip_blank(&c);
+    int r;
+    if (*c.p == '[') {
+      c.p++;
+      for (;;) {
+        skip_space(&c);
+        if (*c.p == ']') {
+          c.p++;
+          break;
+        }
+        if (toml_scalar(&c, val, sizeof val))
+          return fail(err, errcap, CWAKU_ECONFIG, "line %d: bad array value",
+                      c.line);
+        if ((r = apply(cfg, err, errcap, key, val)) != 0)
+          return r;
+        skip_space(&c);
+        if (*c.p == ',')
+          c.p++;
+        else if (*c.p != ']')
+          return fail(err, errcap, CWAKU_ECONFIG, "line %d: expected , or ]",
+                      c.line);
+      }
+    } else {
+      if (toml_scalar(&c, val, sizeof val))
+        return fail(err, errcap, CWAKU_ECONFIG, "line %d: bad value", c.line);
+      if ((r = apply(cfg, err, errcap, key, val)) != 0)
+        return r;
+    }
+    skip_blank(&c);
+    if (*c.p == '#')
+      while (*c.p && *c.p != '\n')
+        c.p++;
+    if (*c.p && *c.p != '\n' && *c.p != '\r')
+      return fail(err, errcap, CWAKU_ECONFIG,
+                  "line %d: unexpected text after the value", c.line);
+  }
+}
+
+static int read_file(char **out, const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return CWAKU_EIO;
+  char *buf = malloc(CONFIG_FILE_MAX + 1);
+  size_t n = buf ? fread(buf, 1, CONFIG_FILE_MAX + 1, f) : 0;
+  int bad = ferror(f);
+  fclose(f);
+  if (!buf)
+    return CWAKU_ENOMEM;
+  if (bad || n > CONFIG_FILE_MAX || memchr(buf, 0, n)) {
+    free(buf);
+    return bad ? CWAKU_EIO : CWAKU_ECONFIG;
+  }
+  buf[n] = 0;
+  *out = buf;
+  return 0;
+}
+
+/* Splits "--name=value" / "--name value"; returns the index of the last
+ * argument used, or -1 when the value is missing. */
+static int split_flag(int i, int argc, char **argv, char *name, size_t cap,
+                      const char **value) {
+  const char *a = argv[i] + 2;
+  const char *eq = strchr(a, '=');
+  size_t n = eq ? (size_t)(eq - a) : strlen(a);
+  if (n >= cap)
+    n = cap - 1;
+  memcpy(name, a, n);
+  name[n] = 0;
+  if (eq) {
+    *value = eq + 1;
+    return i;
+  }
+  if (strcmp(name, "help") == 0 || strcmp(name, "version") == 0) {
+    *value = NULL;
+    return i;
+  }
+  if (i + 1 >= argc)
+    return -1;
+  *value = argv[i + 1];
+  return i + 1;
+}
+
+int cwaku_node_config_parse_args(struct cwaku_node_config *cfg, char *err,
+                                 size_t errcap, int argc, char **argv) {
+  char name[64];
+  const char *value;
+  /* Pass 1: the config file, so that flags override it. */
+  for (int i = 1; i < argc; i++) {
+    if (strncmp(argv[i], "--", 2) != 0)
+      return fail(err, errcap, CWAKU_ECONFIG, "unexpected argument '%s'",
+                  argv[i]);
+    int last = split_flag(i, argc, argv, name, sizeof name, &value);
+    if (last < 0)
+      return fail(err, errcap, CWAKU_ECONFIG, "--%s needs a value", name);
+    i = last;
+    if (strcmp(name, "config-file") != 0)
+      continue;
+    char *text;
+    int r = read_file(&text, value);
+    if (r)
+      return fail(err, errcap, r, "cannot read config file '%s': %s", value,
+                  cwaku_strerror(r));
+    r = cwaku_node_config_parse_toml(cfg, err, errcap, text);
+    sodium_memzero(text, strlen(text)); /* may hold the node key */
+    free(text);
+    if (r)
+      return r;
+  }
+  /* Pass 2: everything else. Shards named on the command line replace
+   * those of the file rather than adding to them. */
+  bool cli_shards = false;
+  for (int i = 1; i < argc; i++) {
+    i = split_flag(i, argc, argv, name, sizeof name, &value);
+    if (strcmp(name, "config-file") == 0)
+      continue;
+    if (strcmp(name, "shard") == 0 && !cli_shards) {
+      cli_shards = true;
+      cfg->num_shards = 0;
+    }
+    if (strcmp(name, "help") == 0) {
+      cfg->show_help = true;
+      continue;
+    }
+    if (strcmp(name, "version") == 0) {
+      cfg->show_version = true;
+      continue;
+    }
+    int r = apply(cfg, err, errcap, name, value);
+    if (r)
+      return r;
+  }
+  return 0;
+}

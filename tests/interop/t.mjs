@@ -1,0 +1,17 @@
+import * as secp from "@noble/secp256k1";
+import { multiaddr } from "@multiformats/multiaddr";
+import { EnrCreator, EnrDecoder } from "@waku/enr";
+import { EnrEncoder } from "./node_modules/@waku/enr/dist/encoder.js";
+import { encodeRelayShard } from "@waku/utils";
+const priv = secp.utils.randomPrivateKey();
+const enr = EnrCreator.fromPublicKey(secp.getPublicKey(priv, true));
+enr.ip = "1.2.3.4"; enr.tcp = 80; enr.udp = 0; enr.ip6 = "::ffff:1.2.3.4"; enr.tcp6 = 65535;
+enr.waku2 = { relay: true, store: false, filter: true, lightPush: true };
+enr.multiaddrs = [multiaddr("/dns4/node-01.example.org/tcp/443/wss"), multiaddr("/dns6/x.y/tcp/8000/ws")];
+enr.set("rs", encodeRelayShard({ clusterId: 16, shards: [5, 1, 3] }));
+enr.seq = 7n;
+const txt = await EnrEncoder.toString(enr, priv);
+console.log(txt, txt.length);
+const d = await EnrDecoder.fromString(txt);
+console.log(d.seq, d.ip, d.tcp, d.udp, d.ip6, d.tcp6, d.waku2, d.multiaddrs.map(String), d.shardInfo, d.peerId.toString(), d.nodeId, Buffer.from(d.signature).toString("hex").length, [...d.keys()]);
+for (const [k,v] of d) console.log(k, Buffer.from(v).toString("hex"));
