@@ -70,6 +70,18 @@ int main(int argc, char **argv) {
   if (cwaku_peer_id_to_string(id_text, sizeof id_text, &id) != 0)
     return 1;
 
+  /* Signals are caught before the identity is printed, so a supervisor that
+   * waits for that line can stop the node at once without killing it. */
+  struct node n;
+  memset(&n, 0, sizeof n);
+  if (uv_loop_init(&n.loop) != 0)
+    return 1;
+  uv_signal_init(&n.loop, &n.sigint);
+  uv_signal_init(&n.loop, &n.sigterm);
+  n.sigint.data = n.sigterm.data = &n;
+  uv_signal_start(&n.sigint, on_signal, SIGINT);
+  uv_signal_start(&n.sigterm, on_signal, SIGTERM);
+
   char shards[CWAKU_SHARDS_PER_CLUSTER * 5 + 1] = "";
   size_t off = 0;
   for (size_t i = 0; i < cfg.num_shards; i++)
@@ -80,15 +92,6 @@ int main(int argc, char **argv) {
          cfg.num_shards ? shards : "(none)");
   fflush(stdout);
 
-  struct node n;
-  memset(&n, 0, sizeof n);
-  if (uv_loop_init(&n.loop) != 0)
-    return 1;
-  uv_signal_init(&n.loop, &n.sigint);
-  uv_signal_init(&n.loop, &n.sigterm);
-  n.sigint.data = n.sigterm.data = &n;
-  uv_signal_start(&n.sigint, on_signal, SIGINT);
-  uv_signal_start(&n.sigterm, on_signal, SIGTERM);
   cwaku_log(CWAKU_LOG_INFO, "node", "running; stop with Ctrl-C");
 
   uv_run(&n.loop, UV_RUN_DEFAULT);

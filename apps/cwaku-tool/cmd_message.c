@@ -1,4 +1,5 @@
 /* message-hash and shard. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,9 +49,12 @@ int tool_cmd_message_hash(struct tool_result *res, int argc, char **argv) {
   }
   if (!r && ts_text) {
     char *end;
+    errno = 0;
     long long ts = strtoll(ts_text, &end, 10);
-    if (!ts_text[0] || *end)
-      r = tool_fail(res, CWAKU_EINVAL, "--timestamp must be decimal ns");
+    if (!ts_text[0] || *end || errno)
+      r = tool_fail(res, CWAKU_EINVAL,
+                    "--timestamp must be decimal ns within a signed 64-bit "
+                    "integer");
     m.has_timestamp = 1;
     m.timestamp = ts;
   }

@@ -1,0 +1,69 @@
+# cwaku: `make run` starts the node, `make test` runs every test.
+# Both install what they need first (scripts/setup.sh, idempotent).
+
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+FUZZ_SECONDS ?= 30
+JOBS       ?= $(shell nproc)
+RUN_ARGS   ?= --cluster-id=1 --shard=0
+
+.PHONY: all setup build run test unit interop asan fuzz fuzz-run bench format format-check clean
+
+all: build
+
+setup:
+	@bash scripts/setup.sh
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+build: $(BUILD)/build.ninja
+	ninja -C $(BUILD) -j $(JOBS)
+
+run: setup build
+	./$(BUILD)/cwaku-node $(RUN_ARGS)
+
+# Unit and interop tests on the normal build, then everything again under
+# ASan+UBSan (clang) with each fuzz target run for FUZZ_SECONDS. The last
+# line printed is ctest's summary of the sanitizer run.
+test: setup build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	$(MAKE) --no-print-directory asan
+
+$(ASAN_BUILD)/build.ninja:
+	CC=clang cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+	  -DCWAKU_SANITIZE=ON -DCWAKU_FUZZ=ON -DCWAKU_FUZZ_SECONDS=$(FUZZ_SECONDS)
+
+asan: $(ASAN_BUILD)/build.ninja
+	cmake $(ASAN_BUILD) -DCWAKU_FUZZ_SECONDS=$(FUZZ_SECONDS) >/dev/null
+	ninja -C $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --output-on-failure -j $(JOBS)
+
+unit: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L unit
+
+interop: setup build
+	cd $(BUILD) && ctest --output-on-failure -L interop
+
+# Builds the libFuzzer targets; `make fuzz-run FUZZ_SECONDS=600` runs each.
+fuzz: $(ASAN_BUILD)/build.ninja
+	ninja -C $(ASAN_BUILD) -j $(JOBS)
+
+fuzz-run: fuzz
+	cmake $(ASAN_BUILD) -DCWAKU_FUZZ_SECONDS=$(FUZZ_SECONDS) >/dev/null
+	cd $(ASAN_BUILD) && ctest --output-on-failure -L fuzz --timeout $$(( $(FUZZ_SECONDS) + 120 ))
+
+bench: build
+	@if ls bench/*.sh >/dev/null 2>&1; then for b in bench/*.sh; do bash $$b $(BUILD); done; \
+	else echo "no benchmarks yet (bench/)"; fi
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+format-check:
+	clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)
