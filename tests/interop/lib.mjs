@@ -218,11 +218,12 @@ export function runBatch(tool, commands, res, label, maxSingles = 300) {
     console.error(`cannot run ${tool} batch: ${r.error.message}`);
     process.exit(2);
   }
-  const lines = (r.stdout || "").split("\n");
-  if (lines.length && lines[lines.length - 1] === "") lines.pop();
+  const stdout = r.stdout || "";
+  const lines = stdout.split("\n");
+  lines.pop(); // the text after the last newline: "" or a partial line
   const out = lines.slice(0, commands.length).map(parseLine);
   const signal = r.signal || (r.error ? "TIMEOUT" : null);
-  const healthy = !signal && r.status === 0 && lines.length === commands.length;
+  const healthy = !signal && r.status === 0 && lines.length === commands.length && stdout.endsWith("\n");
   if (!healthy) {
     res.fail(`${label}: 'cwaku-tool batch' misbehaved`, {
       exit: r.status, signal, commands: commands.length, answered_lines: lines.length,
