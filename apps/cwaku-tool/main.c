@@ -65,6 +65,33 @@ json_t *tool_json_hex(const uint8_t *p, size_t n) {
   return j;
 }
 
+/* The mark of a big unsigned number inside a JSON string; the control
+ * character cannot occur in any other string we print unescaped. */
+#define U64_MARK "\001u64:"
+#define U64_MARK_DUMPED "\"\\u0001u64:"
+
+json_t *tool_json_u64(uint64_t v) {
+  if (v <= (uint64_t)INT64_MAX)
+    return json_integer((json_int_t)v);
+  char s[32];
+  snprintf(s, sizeof s, U64_MARK "%llu", (unsigned long long)v);
+  return json_string(s);
+}
+
+/* Rewrites each "\u0001u64:DIGITS" in dumped JSON as DIGITS, in place. */
+static void unmark_u64(char *s) {
+  char *p;
+  while ((p = strstr(s, U64_MARK_DUMPED)) != NULL) {
+    char *digits = p + strlen(U64_MARK_DUMPED);
+    char *close = strchr(digits, '"');
+    if (!close)
+      return;
+    size_t n = (size_t)(close - digits);
+    memmove(p, digits, n);
+    memmove(p + n, close + 1, strlen(close + 1) + 1);
+  }
+}
+
 static int cmd_batch(struct tool_result *res, int argc, char **argv);
 
 static const struct {
@@ -102,8 +129,10 @@ static int print_result(struct tool_result *res, int err) {
                     res->message[0] ? res->message : cwaku_strerror(err));
   }
   char *s = out ? json_dumps(out, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-  if (s)
+  if (s) {
+    unmark_u64(s);
     puts(s);
+  }
   else
     puts("{\"error\":\"CWAKU_ENOMEM\",\"message\":\"out of memory\"}");
   free(s);

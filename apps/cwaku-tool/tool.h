@@ -30,6 +30,10 @@ int tool_parse_hex(struct tool_result *res, uint8_t **out, size_t *outlen,
 /* Parses an unsigned decimal in [0, max]. */
 int tool_parse_u64(struct tool_result *res, uint64_t *out, const char *name,
                    const char *text, uint64_t max);
+/* An unsigned 64-bit number; jansson holds only signed 64-bit integers, so
+ * values above 2^63-1 travel as a marked string that print_result writes
+ * back out as a bare number. */
+json_t *tool_json_u64(uint64_t v);
 /* Lower-case hex string as a new JSON string. */
 json_t *tool_json_hex(const uint8_t *p, size_t n);
 

@@ -93,8 +93,8 @@ struct cwaku_enr_shards {
 /* ---- decoding and encoding ---- */
 
 /* Decodes RLP bytes and verifies the "v4" signature. */
-CWAKU_MUST_CHECK int cwaku_enr_decode(struct cwaku_enr *out,
-                                      const uint8_t *in, size_t inlen);
+CWAKU_MUST_CHECK int cwaku_enr_decode(struct cwaku_enr *out, const uint8_t *in,
+                                      size_t inlen);
 /* Decodes "enr:<base64url>" (NUL-terminated) and verifies it. */
 CWAKU_MUST_CHECK int cwaku_enr_decode_text(struct cwaku_enr *out,
                                            const char *text);
@@ -133,8 +133,7 @@ CWAKU_MUST_CHECK int cwaku_enr_set_port(struct cwaku_enr *enr,
                                         enum cwaku_enr_port which,
                                         uint16_t port);
 /* flags: CWAKU_ENR_WAKU2_* */
-CWAKU_MUST_CHECK int cwaku_enr_set_waku2(struct cwaku_enr *enr,
-                                         uint8_t flags);
+CWAKU_MUST_CHECK int cwaku_enr_set_waku2(struct cwaku_enr *enr, uint8_t flags);
 /* Replaces "multiaddrs" with the n binary multiaddrs (each validated). */
 CWAKU_MUST_CHECK int cwaku_enr_set_multiaddrs(struct cwaku_enr *enr,
                                               const uint8_t *const *mas,
@@ -150,6 +149,9 @@ cwaku_enr_set_shards(struct cwaku_enr *enr, uint16_t cluster,
 /* ---- reading (CWAKU_ENOTFOUND when the key is absent) ---- */
 
 uint64_t cwaku_enr_seq(const struct cwaku_enr *enr);
+/* The signature of a signed record; CWAKU_EINVAL when unsigned. */
+CWAKU_MUST_CHECK int cwaku_enr_signature(uint8_t out[CWAKU_ENR_SIG_BYTES],
+                                         const struct cwaku_enr *enr);
 size_t cwaku_enr_pair_count(const struct cwaku_enr *enr);
 /* The index-th pair in key order. */
 CWAKU_MUST_CHECK int cwaku_enr_pair_at(const uint8_t **key, size_t *keylen,
@@ -162,9 +164,8 @@ CWAKU_MUST_CHECK int cwaku_enr_get(const uint8_t **val, size_t *vallen,
 
 CWAKU_MUST_CHECK int cwaku_enr_pubkey(cwaku_pubkey *out,
                                       const struct cwaku_enr *enr);
-CWAKU_MUST_CHECK int
-cwaku_enr_node_id(uint8_t out[CWAKU_ENR_NODE_ID_BYTES],
-                  const struct cwaku_enr *enr);
+CWAKU_MUST_CHECK int cwaku_enr_node_id(uint8_t out[CWAKU_ENR_NODE_ID_BYTES],
+                                       const struct cwaku_enr *enr);
 CWAKU_MUST_CHECK int cwaku_enr_peer_id(cwaku_peer_id *out,
                                        const struct cwaku_enr *enr);
 CWAKU_MUST_CHECK int cwaku_enr_ip4(uint8_t out[4], const struct cwaku_enr *enr);
@@ -172,8 +173,7 @@ CWAKU_MUST_CHECK int cwaku_enr_ip6(uint8_t out[16],
                                    const struct cwaku_enr *enr);
 CWAKU_MUST_CHECK int cwaku_enr_port(uint16_t *out, const struct cwaku_enr *enr,
                                     enum cwaku_enr_port which);
-CWAKU_MUST_CHECK int cwaku_enr_waku2(uint8_t *out,
-                                     const struct cwaku_enr *enr);
+CWAKU_MUST_CHECK int cwaku_enr_waku2(uint8_t *out, const struct cwaku_enr *enr);
 /* Entries of "multiaddrs" (binary); 0 when the key is absent. */
 size_t cwaku_enr_multiaddr_count(const struct cwaku_enr *enr);
 CWAKU_MUST_CHECK int cwaku_enr_multiaddr_at(const uint8_t **ma, size_t *malen,

@@ -74,7 +74,8 @@ static const struct ma_proto *proto_by_name(const char *name, size_t n) {
   if (n == 4 && memcmp(name, "ipfs", 4) == 0)
     return proto_by_code(421);
   for (size_t i = 0; i < MA_NPROTOS; i++)
-    if (strlen(ma_protos[i].name) == n && memcmp(ma_protos[i].name, name, n) == 0)
+    if (strlen(ma_protos[i].name) == n &&
+        memcmp(ma_protos[i].name, name, n) == 0)
       return &ma_protos[i];
   return NULL;
 }

@@ -45,8 +45,8 @@ static const uint8_t *pair_val(const struct cwaku_enr *enr, size_t i) {
   return enr->data + enr->pairs[i].val_off;
 }
 
-static int find(const uint8_t **val, size_t *vallen, const struct cwaku_enr *enr,
-                const char *key) {
+static int find(const uint8_t **val, size_t *vallen,
+                const struct cwaku_enr *enr, const char *key) {
   for (size_t i = 0; i < enr->npairs; i++) {
     if (key_is(pair_key(enr, i), enr->pairs[i].key_len, key)) {
       *val = pair_val(enr, i);
@@ -92,11 +92,7 @@ static int put(struct cwaku_enr *enr, const char *key, const uint8_t *val,
   const uint8_t *k = (const uint8_t *)key;
   size_t klen = strlen(key);
   struct cwaku_enr tmp;
-  tmp.seq = enr->seq;
-  tmp.is_signed = false;
-  memset(tmp.signature, 0, sizeof tmp.signature);
-  tmp.npairs = 0;
-  tmp.used = 0;
+  cwaku_enr_init(&tmp, enr->seq);
   bool placed = val == NULL, found = false, ok = true;
   for (size_t i = 0; i < enr->npairs && ok; i++) {
     int c = key_cmp(pair_key(enr, i), enr->pairs[i].key_len, k, klen);
@@ -276,18 +272,16 @@ static size_t record_len(const struct cwaku_enr *enr) {
 
 /* ---- decoding ---- */
 
-static int map_rlp_err(int err) {
-  return err == CWAKU_ETRUNC ? CWAKU_ETRUNC : CWAKU_EENR;
-}
-
 static int decode_structure(struct cwaku_enr *out, const uint8_t *in,
                             size_t inlen) {
   struct cwaku__rcur c;
   cwaku__rcur_init(&c, in, inlen);
   struct cwaku__rlp_item list;
   cwaku__rlp_read(&c, &list);
+  /* Input that ends before the list does is truncated; inside a complete
+   * list, an item overrunning it is malformed. */
   if (cwaku__rcur_err(&c))
-    return map_rlp_err(cwaku__rcur_err(&c));
+    return cwaku__rcur_err(&c) == CWAKU_ETRUNC ? CWAKU_ETRUNC : CWAKU_EENR;
   /* EIP-778 §RLP Encoding: "The canonical encoding of a node record is an
    * RLP list"; nothing may follow it. */
   if (!list.is_list || cwaku__rcur_left(&c) != 0)
@@ -302,7 +296,7 @@ static int decode_structure(struct cwaku_enr *out, const uint8_t *in,
    * integer", in canonical RLP (no leading zero bytes). */
   out->seq = cwaku__rlp_read_uint64(&items);
   if (cwaku__rcur_err(&items))
-    return map_rlp_err(cwaku__rcur_err(&items));
+    return CWAKU_EENR;
   /* EIP-778 §"v4" Identity Scheme: "The resulting 64-byte signature is
    * encoded as the concatenation of the r and s signature values". */
   if (sig.len != CWAKU_ENR_SIG_BYTES)
@@ -318,7 +312,7 @@ static int decode_structure(struct cwaku_enr *out, const uint8_t *in,
       return CWAKU_EENR; /* a key without a value */
     cwaku__rlp_read_string(&items, &v);
     if (cwaku__rcur_err(&items))
-      return map_rlp_err(cwaku__rcur_err(&items));
+      return CWAKU_EENR;
     /* EIP-778 §Record Structure: "The key/value pairs must be sorted by key
      * and must be unique". */
     if (prev && key_cmp(prev, prevlen, k.p, k.len) >= 0)
@@ -572,7 +566,19 @@ int cwaku_enr_set_shards(struct cwaku_enr *enr, uint16_t cluster,
 
 /* ---- reading ---- */
 
-uint64_t cwaku_enr_seq(const struct cwaku_enr *enr) { return enr->seq; }
+uint64_t cwaku_enr_seq(const struct cwaku_enr *enr) {
+  return enr->seq;
+}
+
+int cwaku_enr_signature(uint8_t out[CWAKU_ENR_SIG_BYTES],
+                        const struct cwaku_enr *enr) {
+  if (!enr->is_signed) {
+    memset(out, 0, CWAKU_ENR_SIG_BYTES);
+    return CWAKU_EINVAL;
+  }
+  memcpy(out, enr->signature, CWAKU_ENR_SIG_BYTES);
+  return 0;
+}
 
 size_t cwaku_enr_pair_count(const struct cwaku_enr *enr) {
   return enr->npairs;
