@@ -17,7 +17,9 @@ struct node {
   int stop_signal;
 };
 
-static void on_closed(uv_handle_t *h) { (void)h; }
+static void on_closed(uv_handle_t *h) {
+  (void)h;
+}
 
 static void on_signal(uv_signal_t *sig, int signum) {
   struct node *n = sig->data;
@@ -87,9 +89,8 @@ int main(int argc, char **argv) {
   for (size_t i = 0; i < cfg.num_shards; i++)
     off += (size_t)snprintf(shards + off, sizeof shards - off, "%s%u",
                             i ? "," : "", cfg.shards[i]);
-  printf("cwaku-node %s\npeer id: %s\ncluster: %u\nshards: %s\n",
-         CWAKU_VERSION, id_text, cfg.cluster_id,
-         cfg.num_shards ? shards : "(none)");
+  printf("cwaku-node %s\npeer id: %s\ncluster: %u\nshards: %s\n", CWAKU_VERSION,
+         id_text, cfg.cluster_id, cfg.num_shards ? shards : "(none)");
   fflush(stdout);
 
   cwaku_log(CWAKU_LOG_INFO, "node", "running; stop with Ctrl-C");

@@ -45,10 +45,9 @@ int tool_cmd_keygen(struct tool_result *res, int argc, char **argv) {
   cwaku_peer_id_from_secp256k1(&id, &pk);
   if (cwaku_peer_id_to_string(id_text, sizeof id_text, &id) != 0)
     return tool_fail(res, CWAKU_EINVAL, "cannot format the peer id");
-  res->json = json_pack("{s:o,s:o,s:s}", "private_key",
-                        tool_json_hex(sk.data, sizeof sk.data), "public_key",
-                        tool_json_hex(pk.data, sizeof pk.data), "peer_id",
-                        id_text);
+  res->json = json_pack(
+      "{s:o,s:o,s:s}", "private_key", tool_json_hex(sk.data, sizeof sk.data),
+      "public_key", tool_json_hex(pk.data, sizeof pk.data), "peer_id", id_text);
   sodium_memzero(&sk, sizeof sk);
   return res->json ? 0 : tool_fail(res, CWAKU_ENOMEM, "out of memory");
 }

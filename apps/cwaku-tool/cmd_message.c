@@ -33,8 +33,7 @@ int tool_cmd_message_hash(struct tool_result *res, int argc, char **argv) {
                      "required");
   uint8_t *payload = NULL, *meta = NULL;
   size_t payload_len = 0, meta_len = 0;
-  int r = tool_parse_hex(res, &payload, &payload_len, "--payload",
-                         payload_hex);
+  int r = tool_parse_hex(res, &payload, &payload_len, "--payload", payload_hex);
   if (!r && meta_hex)
     r = tool_parse_hex(res, &meta, &meta_len, "--meta", meta_hex);
   struct cwaku_message m;

@@ -47,8 +47,8 @@ int tool_parse_u64(struct tool_result *res, uint64_t *out, const char *name,
   errno = 0;
   unsigned long long v = strtoull(text, &end, 10);
   if (errno || *end || v > max)
-    return tool_fail(res, CWAKU_EINVAL, "%s must be a number in 0..%llu",
-                     name, (unsigned long long)max);
+    return tool_fail(res, CWAKU_EINVAL, "%s must be a number in 0..%llu", name,
+                     (unsigned long long)max);
   *out = v;
   return 0;
 }
@@ -132,8 +132,7 @@ static int print_result(struct tool_result *res, int err) {
   if (s) {
     unmark_u64(s);
     puts(s);
-  }
-  else
+  } else
     puts("{\"error\":\"CWAKU_ENOMEM\",\"message\":\"out of memory\"}");
   free(s);
   json_decref(out);

@@ -15,10 +15,10 @@
 #include "cwaku/error.h"
 
 /* Characters needed for n bytes, without the NUL. */
-#define CWAKU_HEX_CHARS(n) ((n) * 2)
-#define CWAKU_BASE58_CHARS(n) ((n) * 138 / 100 + 1)
-#define CWAKU_BASE32_CHARS(n) (((n) * 8 + 4) / 5)
-#define CWAKU_BASE64URL_CHARS(n) (((n) * 4 + 2) / 3)
+#define CWAKU_HEX_CHARS(n) ((n)*2)
+#define CWAKU_BASE58_CHARS(n) ((n)*138 / 100 + 1)
+#define CWAKU_BASE32_CHARS(n) (((n)*8 + 4) / 5)
+#define CWAKU_BASE64URL_CHARS(n) (((n)*4 + 2) / 3)
 
 CWAKU_MUST_CHECK int cwaku_hex_encode(char *out, size_t *outlen,
                                       const uint8_t *in, size_t inlen);

@@ -42,8 +42,8 @@ CWAKU_MUST_CHECK int cwaku_ecdsa_sign(uint8_t sig[CWAKU_ECDSA_SIG_BYTES],
                                       const cwaku_seckey *sk,
                                       const uint8_t hash[32]);
 /* Rejects high-s signatures, as libsecp256k1 and go-ethereum do. */
-CWAKU_MUST_CHECK int cwaku_ecdsa_verify(const uint8_t sig[CWAKU_ECDSA_SIG_BYTES],
-                                        const uint8_t hash[32],
-                                        const cwaku_pubkey *pk);
+CWAKU_MUST_CHECK int
+cwaku_ecdsa_verify(const uint8_t sig[CWAKU_ECDSA_SIG_BYTES],
+                   const uint8_t hash[32], const cwaku_pubkey *pk);
 
 #endif

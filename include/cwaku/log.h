@@ -29,7 +29,7 @@ const char *cwaku_log_level_name(enum cwaku_log_level level);
 
 void cwaku_log(enum cwaku_log_level level, const char *module, const char *fmt,
                ...) __attribute__((format(printf, 3, 4)));
-void cwaku_vlog(enum cwaku_log_level level, const char *module,
-                const char *fmt, va_list ap);
+void cwaku_vlog(enum cwaku_log_level level, const char *module, const char *fmt,
+                va_list ap);
 
 #endif

@@ -44,8 +44,7 @@ CWAKU_MUST_CHECK int cwaku_autoshard_text(uint16_t *shard, const char *text,
 
 /* "/waku/2/rs/<cluster>/<shard>"; out holds CWAKU_PUBSUB_TOPIC_STATIC_MAX. */
 CWAKU_MUST_CHECK int cwaku_static_shard_topic(char *out, size_t outcap,
-                                              uint32_t cluster,
-                                              uint32_t shard);
+                                              uint32_t cluster, uint32_t shard);
 /* Parses a static-shard pubsub topic; decimal without leading zeros;
  * cluster < 65536, shard < 1024. Returns 0 or CWAKU_ESHARD. */
 CWAKU_MUST_CHECK int cwaku_static_shard_parse(uint16_t *cluster,

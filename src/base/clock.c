@@ -19,7 +19,9 @@ static uint64_t system_mono_ns(void *arg) {
 static const struct cwaku_clock system_clock = {system_now_ns, system_mono_ns,
                                                 NULL};
 
-const struct cwaku_clock *cwaku_clock_system(void) { return &system_clock; }
+const struct cwaku_clock *cwaku_clock_system(void) {
+  return &system_clock;
+}
 
 static int64_t manual_now_ns(void *arg) {
   return ((struct cwaku_manual_clock *)arg)->now_ns;

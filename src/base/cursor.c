@@ -151,7 +151,9 @@ void cwaku__wbuf_put(struct cwaku__wbuf *w, const void *data, size_t n) {
   w->len += n;
 }
 
-void cwaku__wbuf_u8(struct cwaku__wbuf *w, uint8_t v) { cwaku__wbuf_put(w, &v, 1); }
+void cwaku__wbuf_u8(struct cwaku__wbuf *w, uint8_t v) {
+  cwaku__wbuf_put(w, &v, 1);
+}
 
 void cwaku__wbuf_be16(struct cwaku__wbuf *w, uint16_t v) {
   uint8_t b[2] = {(uint8_t)(v >> 8), (uint8_t)v};

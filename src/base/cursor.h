@@ -24,8 +24,12 @@ struct cwaku__rcur {
 void cwaku__rcur_init(struct cwaku__rcur *c, const uint8_t *p, size_t n);
 /* Records err unless an earlier failure is already recorded. */
 void cwaku__rcur_fail(struct cwaku__rcur *c, int err);
-static inline int cwaku__rcur_err(const struct cwaku__rcur *c) { return c->err; }
-static inline size_t cwaku__rcur_left(const struct cwaku__rcur *c) { return c->n; }
+static inline int cwaku__rcur_err(const struct cwaku__rcur *c) {
+  return c->err;
+}
+static inline size_t cwaku__rcur_left(const struct cwaku__rcur *c) {
+  return c->n;
+}
 
 /* Returns a pointer to the next n bytes and advances, or NULL (ETRUNC). */
 const uint8_t *cwaku__rcur_take(struct cwaku__rcur *c, size_t n);
@@ -49,7 +53,9 @@ struct cwaku__wbuf {
 void cwaku__wbuf_init(struct cwaku__wbuf *w, size_t max);
 void cwaku__wbuf_clear(struct cwaku__wbuf *w); /* frees the storage */
 void cwaku__wbuf_reset(struct cwaku__wbuf *w); /* len = 0, err = 0 */
-static inline int cwaku__wbuf_err(const struct cwaku__wbuf *w) { return w->err; }
+static inline int cwaku__wbuf_err(const struct cwaku__wbuf *w) {
+  return w->err;
+}
 void cwaku__wbuf_put(struct cwaku__wbuf *w, const void *data, size_t n);
 void cwaku__wbuf_u8(struct cwaku__wbuf *w, uint8_t v);
 void cwaku__wbuf_be16(struct cwaku__wbuf *w, uint16_t v);

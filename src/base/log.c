@@ -10,11 +10,15 @@ static enum cwaku_log_level log_level = CWAKU_LOG_INFO;
 static cwaku_log_sink log_sink;
 static void *log_sink_arg;
 
-static const char *const level_names[] = {"TRACE", "DEBUG", "INFO", "NOTICE",
+static const char *const level_names[] = {"TRACE", "DEBUG", "INFO",  "NOTICE",
                                           "WARN",  "ERROR", "FATAL", "NONE"};
 
-void cwaku_log_set_level(enum cwaku_log_level level) { log_level = level; }
-enum cwaku_log_level cwaku_log_get_level(void) { return log_level; }
+void cwaku_log_set_level(enum cwaku_log_level level) {
+  log_level = level;
+}
+enum cwaku_log_level cwaku_log_get_level(void) {
+  return log_level;
+}
 
 void cwaku_log_set_sink(cwaku_log_sink sink, void *arg) {
   log_sink = sink;
@@ -37,8 +41,8 @@ int cwaku_log_level_parse(enum cwaku_log_level *out, const char *name) {
   return CWAKU_EINVAL;
 }
 
-void cwaku_vlog(enum cwaku_log_level level, const char *module,
-                const char *fmt, va_list ap) {
+void cwaku_vlog(enum cwaku_log_level level, const char *module, const char *fmt,
+                va_list ap) {
   if (level < log_level || level >= CWAKU_LOG_NONE)
     return;
   char line[1024];

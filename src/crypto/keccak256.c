@@ -10,7 +10,9 @@ static void absorb_byte(struct cwaku__keccak256 *h, unsigned pos, uint8_t b) {
   h->st.a[pos / 8] ^= (uint64_t)b << (8 * (pos % 8));
 }
 
-static void permute(struct cwaku__keccak256 *h) { sha3_permute(&h->st); }
+static void permute(struct cwaku__keccak256 *h) {
+  sha3_permute(&h->st);
+}
 
 void cwaku__keccak256_init(struct cwaku__keccak256 *h) {
   memset(h, 0, sizeof *h);

@@ -50,9 +50,9 @@ int cwaku_peer_id_from_string(cwaku_peer_id *out, const char *text) {
 }
 
 int cwaku_peer_id_secp256k1_key(cwaku_pubkey *out, const cwaku_peer_id *id) {
-  static const uint8_t prefix[6] = {MULTIHASH_IDENTITY, 4 + CWAKU_PUBKEY_BYTES,
-                                    0x08, KEYTYPE_SECP256K1, 0x12,
-                                    CWAKU_PUBKEY_BYTES};
+  static const uint8_t prefix[6] = {
+      MULTIHASH_IDENTITY, 4 + CWAKU_PUBKEY_BYTES, 0x08, KEYTYPE_SECP256K1, 0x12,
+      CWAKU_PUBKEY_BYTES};
   if (id->len != 6 + CWAKU_PUBKEY_BYTES || memcmp(id->data, prefix, 6) != 0 ||
       !cwaku_pubkey_parse(out, id->data + 6, CWAKU_PUBKEY_BYTES))
     return CWAKU_EKEY;

@@ -11,8 +11,8 @@ static int topic_error(const char **why, const char *reason) {
 /* 23/WAKU2-TOPICS §content topics: "/{generation}/{application-name}/
  * {version-of-the-application}/{content-topic-name}/{encoding}", where the
  * generation prefix may be left out (it then defaults to 0). */
-int cwaku_content_topic_parse(struct cwaku_content_topic *out,
-                              const char *text, const char **why) {
+int cwaku_content_topic_parse(struct cwaku_content_topic *out, const char *text,
+                              const char **why) {
   memset(out, 0, sizeof *out);
   if (!text || text[0] != '/')
     return topic_error(why, "content topic must start with '/'");

@@ -31,8 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     n += glen;
   }
   const char *f[4] = {t.application, t.version, t.name, t.encoding};
-  size_t fl[4] = {t.application_len, t.version_len, t.name_len,
-                  t.encoding_len};
+  size_t fl[4] = {t.application_len, t.version_len, t.name_len, t.encoding_len};
   for (int i = 0; i < 4; i++) {
     if (fl[i] == 0 || memchr(f[i], '/', fl[i]))
       abort();

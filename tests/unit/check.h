@@ -34,7 +34,7 @@ static int check_count;
   do {                                                                         \
     const char *check_a_ = (a), *check_b_ = (b);                               \
     check_count++;                                                             \
-    if (!check_a_ || !check_b_ || strcmp(check_a_, check_b_) != 0) {          \
+    if (!check_a_ || !check_b_ || strcmp(check_a_, check_b_) != 0) {           \
       check_failures++;                                                        \
       fprintf(stderr, "%s:%d: CHECK failed: %s == %s (\"%s\" != \"%s\")\n",    \
               __FILE__, __LINE__, #a, #b, check_a_ ? check_a_ : "(null)",      \

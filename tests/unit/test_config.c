@@ -15,8 +15,9 @@ static int parse(struct cwaku_node_config *cfg, char *err, int argc,
 static void test_flags(void) {
   struct cwaku_node_config cfg;
   char err[256];
-  char *a1[] = {"cwaku-node", ("--nodekey=" KEY1), "--cluster-id", "16",
-                "--shard=32", "--shard", "1", "--shard=32", "--log-level=debug"};
+  char *a1[] = {"cwaku-node", ("--nodekey=" KEY1), "--cluster-id",
+                "16",         "--shard=32",        "--shard",
+                "1",          "--shard=32",        "--log-level=debug"};
   CHECK_EQ_INT(parse(&cfg, err, 9, a1), 0);
   CHECK(cfg.has_nodekey && cfg.nodekey.data[31] == 1);
   CHECK_EQ_INT(cfg.cluster_id, 16);
@@ -60,8 +61,8 @@ static void test_toml(void) {
   CHECK_EQ_INT(cfg.num_shards, 3);
   CHECK(cfg.shards[2] == 5);
   CHECK_EQ_INT(cfg.log_level, CWAKU_LOG_WARN);
-  const char *bad[] = {"cluster-id 1\n", "cluster-id = \n",
-                       "shard = [1, 2\n", "cluster-id = \"1\" extra\n",
+  const char *bad[] = {"cluster-id 1\n",    "cluster-id = \n",
+                       "shard = [1, 2\n",   "cluster-id = \"1\" extra\n",
                        "nodekey = \"abc\n", "unknown = 1\n"};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     cwaku_node_config_init(&cfg);

@@ -17,10 +17,12 @@ static void test_keccak256(void) {
   /* Ethereum's Keccak-256 (not FIPS SHA3-256). */
   cwaku__keccak256(d, "", 0);
   hex_of(hex, sizeof hex, d, 32);
-  CHECK_EQ_STR(hex, "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470");
+  CHECK_EQ_STR(
+      hex, "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470");
   cwaku__keccak256(d, "abc", 3);
   hex_of(hex, sizeof hex, d, 32);
-  CHECK_EQ_STR(hex, "4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45");
+  CHECK_EQ_STR(
+      hex, "4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45");
   /* Solidity's keccak256("transfer(address,uint256)") selector a9059cbb */
   cwaku__keccak256(d, "transfer(address,uint256)", 25);
   hex_of(hex, sizeof hex, d, 4);
@@ -50,7 +52,8 @@ static void test_sha256(void) {
   char hex[65];
   cwaku__sha256(d, "abc", 3);
   hex_of(hex, sizeof hex, d, 32);
-  CHECK_EQ_STR(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK_EQ_STR(
+      hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 static void test_keys(void) {
@@ -62,7 +65,9 @@ static void test_keys(void) {
   CHECK(cwaku_pubkey_from_seckey(&pk, &sk));
   hex_of(hex, sizeof hex, pk.data, 33);
   /* the generator G, compressed */
-  CHECK_EQ_STR(hex, "0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798");
+  CHECK_EQ_STR(
+      hex,
+      "0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798");
   uint8_t un[65];
   CHECK(cwaku_pubkey_uncompressed(un, &pk));
   cwaku_pubkey back;

@@ -27,7 +27,8 @@ static void test_uvarint_decode(void) {
   CHECK_EQ_INT(read_varint("808001", &err, &left), 16384);
   CHECK_EQ_INT(err, 0);
   /* the largest 9-byte value: 2^63 - 1 */
-  CHECK(read_varint("ffffffffffffffff7f", &err, &left) == UINT64_C(0x7fffffffffffffff));
+  CHECK(read_varint("ffffffffffffffff7f", &err, &left) ==
+        UINT64_C(0x7fffffffffffffff));
   CHECK_EQ_INT(err, 0);
   /* trailing bytes stay in the cursor */
   CHECK_EQ_INT(read_varint("0102", &err, &left), 1);
@@ -52,8 +53,16 @@ static void test_uvarint_decode(void) {
 }
 
 static void test_uvarint_roundtrip(void) {
-  uint64_t values[] = {0, 1, 127, 128, 300, 16383, 16384, UINT32_MAX,
-                       UINT64_C(1) << 62, (UINT64_C(1) << 63) - 1};
+  uint64_t values[] = {0,
+                       1,
+                       127,
+                       128,
+                       300,
+                       16383,
+                       16384,
+                       UINT32_MAX,
+                       UINT64_C(1) << 62,
+                       (UINT64_C(1) << 63) - 1};
   for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
     struct cwaku__wbuf w;
     cwaku__wbuf_init(&w, 64);

@@ -29,32 +29,32 @@ static int dec_fails(dec_fn dec, const char *text) {
 static void test_rfc4648(void) {
   /* RFC 4648 §10 test vectors (base32 lower case, no padding). */
   static const char *in[] = {"", "f", "fo", "foo", "foob", "fooba", "foobar"};
-  static const char *b32[] = {"", "my", "mzxq", "mzxw6", "mzxw6yq",
-                              "mzxw6ytb", "mzxw6ytboi"};
-  static const char *b64[] = {"", "Zg", "Zm8", "Zm9v", "Zm9vYg", "Zm9vYmE",
-                              "Zm9vYmFy"};
+  static const char *b32[] = {"",        "my",       "mzxq",      "mzxw6",
+                              "mzxw6yq", "mzxw6ytb", "mzxw6ytboi"};
+  static const char *b64[] = {"",       "Zg",      "Zm8",     "Zm9v",
+                              "Zm9vYg", "Zm9vYmE", "Zm9vYmFy"};
   for (int i = 0; i < 7; i++) {
-    check_vector(cwaku_base32_encode, cwaku_base32_decode, in[i],
-                 strlen(in[i]), b32[i]);
+    check_vector(cwaku_base32_encode, cwaku_base32_decode, in[i], strlen(in[i]),
+                 b32[i]);
     check_vector(cwaku_base64url_encode, cwaku_base64url_decode, in[i],
                  strlen(in[i]), b64[i]);
   }
   /* the two url-safe characters */
-  check_vector(cwaku_base64url_encode, cwaku_base64url_decode, "\xfb\xff",
-               2, "-_8");
+  check_vector(cwaku_base64url_encode, cwaku_base64url_decode, "\xfb\xff", 2,
+               "-_8");
   CHECK(dec_fails(cwaku_base64url_decode, "Zm9v+g"));
   CHECK(dec_fails(cwaku_base64url_decode, "Zm9vYg=="));
   CHECK(dec_fails(cwaku_base64url_decode, "Z"));
   CHECK(dec_fails(cwaku_base64url_decode, "Zh")); /* non-zero spare bits */
-  CHECK(dec_fails(cwaku_base32_decode, "MZXQ")); /* upper case */
+  CHECK(dec_fails(cwaku_base32_decode, "MZXQ"));  /* upper case */
   CHECK(dec_fails(cwaku_base32_decode, "m"));
   CHECK(dec_fails(cwaku_base32_decode, "mz")); /* non-zero spare bits */
   CHECK(dec_fails(cwaku_base32_decode, "mzx1"));
 }
 
 static void test_base58(void) {
-  check_vector(cwaku_base58btc_encode, cwaku_base58btc_decode,
-               "Hello World!", 12, "2NEpo7TZRRrLZSi2U");
+  check_vector(cwaku_base58btc_encode, cwaku_base58btc_decode, "Hello World!",
+               12, "2NEpo7TZRRrLZSi2U");
   check_vector(cwaku_base58btc_encode, cwaku_base58btc_decode,
                "The quick brown fox jumps over the lazy dog.", 44,
                "USm3fpXnKG5EUBx2ndxBDMPVciP5hGey2Jh4NDv6gmeo1LkMeiKrLJUUBk6Z");
@@ -67,8 +67,7 @@ static void test_base58(void) {
 }
 
 static void test_hex(void) {
-  check_vector(cwaku_hex_encode, cwaku_hex_decode, "\x01\xab\xff", 3,
-               "01abff");
+  check_vector(cwaku_hex_encode, cwaku_hex_decode, "\x01\xab\xff", 3, "01abff");
   uint8_t b[4];
   size_t n = sizeof b;
   CHECK_EQ_INT(cwaku_hex_decode(b, &n, "0xABcd", 6), 0);

@@ -27,21 +27,25 @@ static void test_spec_vectors(void) {
   m.has_meta = 1;
   m.meta = meta;
   m.meta_len = 12;
-  CHECK_EQ_STR(hash_hex(pubsub, &m, hex),
-               "64cce733fed134e83da02b02c6f689814872b1a0ac97ea56b76095c3c72bfe05");
+  CHECK_EQ_STR(
+      hash_hex(pubsub, &m, hex),
+      "64cce733fed134e83da02b02c6f689814872b1a0ac97ea56b76095c3c72bfe05");
   m.has_meta = 0;
-  CHECK_EQ_STR(hash_hex(pubsub, &m, hex),
-               "a2554498b31f5bcdfcbf7fa58ad1c2d45f0254f3f8110a85588ec3cf10720fd8");
+  CHECK_EQ_STR(
+      hash_hex(pubsub, &m, hex),
+      "a2554498b31f5bcdfcbf7fa58ad1c2d45f0254f3f8110a85588ec3cf10720fd8");
   m.has_meta = 1;
   m.payload_len = 0;
-  CHECK_EQ_STR(hash_hex(pubsub, &m, hex),
-               "483ea950cb63f9b9d6926b262bb36194d3f40a0463ce8446228350bd44e96de4");
+  CHECK_EQ_STR(
+      hash_hex(pubsub, &m, hex),
+      "483ea950cb63f9b9d6926b262bb36194d3f40a0463ce8446228350bd44e96de4");
   m.payload_len = 12;
   for (int i = 0; i < 64; i++)
     meta[i] = (uint8_t)i;
   m.meta_len = 64;
-  CHECK_EQ_STR(hash_hex(pubsub, &m, hex),
-               "7158b6498753313368b9af8f6e0a0a05104f68f972981da42a43bc53fb0c1b27");
+  CHECK_EQ_STR(
+      hash_hex(pubsub, &m, hex),
+      "7158b6498753313368b9af8f6e0a0a05104f68f972981da42a43bc53fb0c1b27");
 }
 
 /* nwaku's rule: the 8 timestamp bytes are appended also when it is 0 or
@@ -82,9 +86,11 @@ static void test_roundtrip(void) {
   m.ephemeral = 1;
   uint8_t *buf;
   size_t len;
-  CHECK_EQ_INT(cwaku_message_encode(&buf, &len, &m, CWAKU_MESSAGE_MAX_DEFAULT), 0);
+  CHECK_EQ_INT(cwaku_message_encode(&buf, &len, &m, CWAKU_MESSAGE_MAX_DEFAULT),
+               0);
   struct cwaku_message d;
-  CHECK_EQ_INT(cwaku_message_decode(&d, buf, len, CWAKU_MESSAGE_MAX_DEFAULT), 0);
+  CHECK_EQ_INT(cwaku_message_decode(&d, buf, len, CWAKU_MESSAGE_MAX_DEFAULT),
+               0);
   CHECK_EQ_INT(d.payload_len, 300);
   CHECK_MEM(d.payload, payload, 300);
   CHECK_EQ_STR(d.content_topic, "/toychat/2/huilong/proto");
@@ -102,15 +108,17 @@ static void test_roundtrip(void) {
   CHECK_EQ_INT(cwaku_message_encode(&buf2, &len2, &m, len - 1), CWAKU_ETOOBIG);
   free(buf);
   m.meta_len = 65;
-  CHECK_EQ_INT(cwaku_message_encode(&buf2, &len2, &m, CWAKU_MESSAGE_MAX_DEFAULT),
-               CWAKU_ETOOBIG);
+  CHECK_EQ_INT(
+      cwaku_message_encode(&buf2, &len2, &m, CWAKU_MESSAGE_MAX_DEFAULT),
+      CWAKU_ETOOBIG);
 }
 
 /* Hand-made encodings: what a peer could send. */
 static void test_decode_wire(void) {
   struct cwaku_message d;
   uint8_t wire[128];
-  /* payload "ab", content topic "/a/1/b/c", version 0, timestamp 1 (zigzag 2) */
+  /* payload "ab", content topic "/a/1/b/c", version 0, timestamp 1 (zigzag 2)
+   */
   size_t n = check_unhex(wire, sizeof wire,
                          "0a02616212082f612f312f622f6318005002f80101");
   CHECK_EQ_INT(cwaku_message_decode(&d, wire, n, 1000), 0);

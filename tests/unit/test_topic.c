@@ -13,14 +13,16 @@ static int parses(const char *t) {
 
 static void test_parse(void) {
   struct cwaku_content_topic ct;
-  CHECK_EQ_INT(cwaku_content_topic_parse(&ct, "/toychat/2/huilong/proto", NULL), 0);
+  CHECK_EQ_INT(cwaku_content_topic_parse(&ct, "/toychat/2/huilong/proto", NULL),
+               0);
   CHECK(!ct.has_generation);
   CHECK(ct.application_len == 7 && memcmp(ct.application, "toychat", 7) == 0);
   CHECK(ct.version_len == 1 && ct.version[0] == '2');
   CHECK(ct.name_len == 7 && memcmp(ct.name, "huilong", 7) == 0);
   CHECK(ct.encoding_len == 5 && memcmp(ct.encoding, "proto", 5) == 0);
 
-  CHECK_EQ_INT(cwaku_content_topic_parse(&ct, "/0/myapp/1/mytopic/cbor", NULL), 0);
+  CHECK_EQ_INT(cwaku_content_topic_parse(&ct, "/0/myapp/1/mytopic/cbor", NULL),
+               0);
   CHECK(ct.has_generation && ct.generation == 0);
   CHECK(ct.application_len == 5 && memcmp(ct.application, "myapp", 5) == 0);
   CHECK(ct.encoding_len == 4 && memcmp(ct.encoding, "cbor", 4) == 0);
@@ -31,9 +33,9 @@ static void test_parse(void) {
   CHECK(!parses("toychat/2/huilong/proto"));
   CHECK(!parses("/toychat/2/huilong"));
   CHECK(!parses("/toychat/2/huilong/proto/extra/more"));
-  CHECK(!parses("/1/toychat/2/huilong/proto"));  /* generation 1 */
-  CHECK(!parses("/x/toychat/2/huilong/proto"));  /* not a number */
-  CHECK(!parses("//toychat/2/huilong/proto"));   /* empty generation */
+  CHECK(!parses("/1/toychat/2/huilong/proto")); /* generation 1 */
+  CHECK(!parses("/x/toychat/2/huilong/proto")); /* not a number */
+  CHECK(!parses("//toychat/2/huilong/proto"));  /* empty generation */
   CHECK(!parses("//2/huilong/proto"));
   CHECK(!parses("/toychat//huilong/proto"));
   CHECK(!parses("/toychat/2//proto"));
@@ -54,8 +56,10 @@ static void test_autoshard(void) {
   /* N = 1 always gives 0; bounds on N */
   CHECK_EQ_INT(cwaku_autoshard_text(&shard, "/toychat/2/huilong/proto", 1), 0);
   CHECK_EQ_INT(shard, 0);
-  CHECK_EQ_INT(cwaku_autoshard_text(&shard, "/toychat/2/huilong/proto", 0), CWAKU_ESHARD);
-  CHECK_EQ_INT(cwaku_autoshard_text(&shard, "/toychat/2/huilong/proto", 1025), CWAKU_ESHARD);
+  CHECK_EQ_INT(cwaku_autoshard_text(&shard, "/toychat/2/huilong/proto", 0),
+               CWAKU_ESHARD);
+  CHECK_EQ_INT(cwaku_autoshard_text(&shard, "/toychat/2/huilong/proto", 1025),
+               CWAKU_ESHARD);
   CHECK_EQ_INT(cwaku_autoshard_text(&shard, "bad", 8), CWAKU_ETOPIC);
   /* the result is always below N */
   char topic[64];
