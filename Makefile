@@ -26,7 +26,7 @@ run: setup build
 # Unit and interop tests on the normal build, then everything again under
 # ASan+UBSan (clang) with each fuzz target run for FUZZ_SECONDS. The last
 # line printed is ctest's summary of the sanitizer run.
-test: setup build
+test: setup build format-check
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	$(MAKE) --no-print-directory asan
 
@@ -63,7 +63,7 @@ format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 format-check:
-	clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
+	@clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h') && echo "format-check: clean"
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
