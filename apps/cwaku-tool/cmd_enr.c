@@ -238,26 +238,6 @@ static int parse_option(struct tool_result *res, struct encode_opts *o, int *i,
   return 0;
 }
 
-static int parse_nodekey(struct tool_result *res, cwaku_seckey *sk,
-                         const char *hex) {
-  uint8_t *raw;
-  size_t len;
-  int r = tool_parse_hex(res, &raw, &len, "--nodekey", hex);
-  if (r)
-    return r;
-  bool ok = len == CWAKU_SECKEY_BYTES;
-  if (ok)
-    memcpy(sk->data, raw, len);
-  sodium_memzero(raw, len);
-  free(raw);
-  if (!ok || !cwaku_seckey_is_valid(sk)) {
-    sodium_memzero(sk, sizeof *sk);
-    return tool_fail(res, CWAKU_EKEY,
-                     "--nodekey must be 32 bytes of hex, 0 < key < n");
-  }
-  return 0;
-}
-
 static int build(struct tool_result *res, struct cwaku_enr *enr,
                  const struct encode_opts *o) {
   int r = 0;
@@ -309,7 +289,7 @@ static int cmd_encode(struct tool_result *res, int argc, char **argv) {
   if (!o.nodekey)
     return tool_fail(res, CWAKU_EINVAL, "--nodekey is required");
   cwaku_seckey sk;
-  int r = parse_nodekey(res, &sk, o.nodekey);
+  int r = tool_parse_nodekey(res, &sk, o.nodekey);
   if (r)
     return r;
   r = build(res, &enr, &o);

@@ -19,19 +19,9 @@ int tool_cmd_keygen(struct tool_result *res, int argc, char **argv) {
   }
   cwaku_seckey sk;
   if (nodekey_hex) {
-    uint8_t *raw;
-    size_t len;
-    int r = tool_parse_hex(res, &raw, &len, "--nodekey", nodekey_hex);
+    int r = tool_parse_nodekey(res, &sk, nodekey_hex);
     if (r)
       return r;
-    int ok = len == CWAKU_SECKEY_BYTES;
-    if (ok)
-      memcpy(sk.data, raw, len);
-    sodium_memzero(raw, len);
-    free(raw);
-    if (!ok || !cwaku_seckey_is_valid(&sk))
-      return tool_fail(res, CWAKU_EKEY,
-                       "--nodekey must be 32 bytes of hex, 0 < key < n");
   } else {
     const struct cwaku_rng *rng = cwaku_rng_system();
     if (!rng || !cwaku_seckey_generate(&sk, rng))

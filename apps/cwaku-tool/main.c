@@ -2,6 +2,7 @@
  * Every command prints one JSON object on one line; errors print
  * {"error": "<CWAKU_E name>", "message": "..."} and exit with status 1. */
 #include <errno.h>
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,26 @@ int tool_parse_hex(struct tool_result *res, uint8_t **out, size_t *outlen,
   }
   *out = buf;
   *outlen = n;
+  return 0;
+}
+
+int tool_parse_nodekey(struct tool_result *res, cwaku_seckey *sk,
+                       const char *hex) {
+  uint8_t *raw;
+  size_t len;
+  int r = tool_parse_hex(res, &raw, &len, "--nodekey", hex);
+  if (r)
+    return r;
+  int ok = len == CWAKU_SECKEY_BYTES;
+  if (ok)
+    memcpy(sk->data, raw, len);
+  sodium_memzero(raw, len);
+  free(raw);
+  if (!ok || !cwaku_seckey_is_valid(sk)) {
+    sodium_memzero(sk, sizeof *sk);
+    return tool_fail(res, CWAKU_EKEY,
+                     "--nodekey must be 32 bytes of hex, 0 < key < n");
+  }
   return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "cwaku/error.h"
+#include "cwaku/key.h"
 
 struct tool_result {
   json_t *json;      /* set on success */
@@ -27,6 +28,9 @@ const char *tool_next_value(int *i, int argc, char **argv);
 /* Parses a hex argument into a newly allocated buffer (free with free()). */
 int tool_parse_hex(struct tool_result *res, uint8_t **out, size_t *outlen,
                    const char *name, const char *hex);
+/* Parses a 32-byte hex secp256k1 secret key (0 < key < n); wipes copies. */
+int tool_parse_nodekey(struct tool_result *res, cwaku_seckey *sk,
+                       const char *hex);
 /* Parses an unsigned decimal in [0, max]. */
 int tool_parse_u64(struct tool_result *res, uint64_t *out, const char *name,
                    const char *text, uint64_t max);

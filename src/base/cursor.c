@@ -92,6 +92,18 @@ uint64_t cwaku__rcur_uvarint(struct cwaku__rcur *c) {
   return 0;
 }
 
+size_t cwaku__uvarint_encode(uint8_t out[10], uint64_t v) {
+  size_t n = 0;
+  do {
+    out[n] = (uint8_t)(v & 0x7f);
+    v >>= 7;
+    if (v)
+      out[n] |= 0x80;
+    n++;
+  } while (v);
+  return n;
+}
+
 size_t cwaku__uvarint_len(uint64_t v) {
   size_t n = 1;
   while (v >= 0x80) {
@@ -181,14 +193,6 @@ void cwaku__wbuf_uvarint(struct cwaku__wbuf *w, uint64_t v) {
       w->err = CWAKU_EVARINT;
     return;
   }
-  uint8_t b[9];
-  size_t n = 0;
-  do {
-    b[n] = (uint8_t)(v & 0x7f);
-    v >>= 7;
-    if (v)
-      b[n] |= 0x80;
-    n++;
-  } while (v);
-  cwaku__wbuf_put(w, b, n);
+  uint8_t b[10];
+  cwaku__wbuf_put(w, b, cwaku__uvarint_encode(b, v));
 }

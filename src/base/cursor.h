@@ -64,6 +64,9 @@ void cwaku__wbuf_be64(struct cwaku__wbuf *w, uint64_t v);
 /* Values above 2^63-1 cannot be expressed as a libp2p varint: EVARINT. */
 void cwaku__wbuf_uvarint(struct cwaku__wbuf *w, uint64_t v);
 
+/* Writes v as a uvarint into out (up to 10 bytes, 9 for v < 2^63);
+ * returns the number of bytes. */
+size_t cwaku__uvarint_encode(uint8_t out[10], uint64_t v);
 /* Encoded length of v as a uvarint (1..10). */
 size_t cwaku__uvarint_len(uint64_t v);
 

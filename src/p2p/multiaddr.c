@@ -307,15 +307,7 @@ static void bin_put(struct bin_out *b, const void *data, size_t n) {
 
 static void bin_uvarint(struct bin_out *b, uint64_t v) {
   uint8_t buf[10];
-  size_t n = 0;
-  do {
-    buf[n] = (uint8_t)(v & 0x7f);
-    v >>= 7;
-    if (v)
-      buf[n] |= 0x80;
-    n++;
-  } while (v);
-  bin_put(b, buf, n);
+  bin_put(b, buf, cwaku__uvarint_encode(buf, v));
 }
 
 /* Decimal 0..65535 without sign or leading zeros. */
