@@ -59,11 +59,14 @@ bench: build
 	@if ls bench/*.sh >/dev/null 2>&1; then for b in bench/*.sh; do bash $$b $(BUILD); done; \
 	else echo "no benchmarks yet (bench/)"; fi
 
+# The file list comes from git; an empty list would make clang-format read
+# standard input, so it is checked first.
 format:
-	clang-format -i $$(git ls-files '*.c' '*.h')
+	@f=$$(git ls-files '*.c' '*.h') && [ -n "$$f" ] && clang-format -i $$f </dev/null
 
 format-check:
-	@clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h') && echo "format-check: clean"
+	@f=$$(git ls-files '*.c' '*.h') && [ -n "$$f" ] && \
+	  clang-format --dry-run --Werror $$f </dev/null && echo "format-check: clean"
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -8,7 +8,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 
 packages=(
-  build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
+  build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev clang-format
   libsodium-dev libsecp256k1-dev nettle-dev libssl-dev
   libprotobuf-c-dev protobuf-c-compiler libjansson-dev libuv1-dev
 )

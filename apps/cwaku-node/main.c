@@ -30,31 +30,16 @@ static void on_signal(uv_signal_t *sig, int signum) {
   uv_close((uv_handle_t *)&n->sigterm, on_closed);
 }
 
-int main(int argc, char **argv) {
-  struct cwaku_node_config cfg;
-  char err[256] = "";
-  cwaku_node_config_init(&cfg);
-  if (cwaku_node_config_parse_args(&cfg, err, sizeof err, argc, argv) != 0) {
-    fprintf(stderr, "cwaku-node: %s\nflags:\n%s", err,
-            cwaku_node_config_usage());
-    return 2;
-  }
-  if (cfg.show_help) {
-    printf("usage: cwaku-node [flags]\n%s", cwaku_node_config_usage());
-    return 0;
-  }
-  if (cfg.show_version) {
-    printf("cwaku-node %s\n", CWAKU_VERSION);
-    return 0;
-  }
-  cwaku_log_set_level(cfg.log_level);
+/* Runs the node until a stop signal; the caller wipes the config. */
+static int run_node(struct cwaku_node_config *cfg) {
+  cwaku_log_set_level(cfg->log_level);
   if (sodium_init() < 0) {
     fprintf(stderr, "cwaku-node: libsodium failed to initialise\n");
     return 1;
   }
-  if (!cfg.has_nodekey) {
+  if (!cfg->has_nodekey) {
     /* As nwaku does: without --nodekey the identity lasts one run. */
-    if (!cwaku_seckey_generate(&cfg.nodekey, cwaku_rng_system())) {
+    if (!cwaku_seckey_generate(&cfg->nodekey, cwaku_rng_system())) {
       fprintf(stderr, "cwaku-node: cannot generate a node key\n");
       return 1;
     }
@@ -64,7 +49,7 @@ int main(int argc, char **argv) {
   cwaku_pubkey pk;
   cwaku_peer_id id;
   char id_text[CWAKU_PEER_ID_STRING_MAX];
-  if (!cwaku_pubkey_from_seckey(&pk, &cfg.nodekey)) {
+  if (!cwaku_pubkey_from_seckey(&pk, &cfg->nodekey)) {
     fprintf(stderr, "cwaku-node: invalid node key\n");
     return 1;
   }
@@ -86,18 +71,38 @@ int main(int argc, char **argv) {
 
   char shards[CWAKU_SHARDS_PER_CLUSTER * 5 + 1] = "";
   size_t off = 0;
-  for (size_t i = 0; i < cfg.num_shards; i++)
+  for (size_t i = 0; i < cfg->num_shards; i++)
     off += (size_t)snprintf(shards + off, sizeof shards - off, "%s%u",
-                            i ? "," : "", cfg.shards[i]);
+                            i ? "," : "", cfg->shards[i]);
   printf("cwaku-node %s\npeer id: %s\ncluster: %u\nshards: %s\n", CWAKU_VERSION,
-         id_text, cfg.cluster_id, cfg.num_shards ? shards : "(none)");
+         id_text, cfg->cluster_id, cfg->num_shards ? shards : "(none)");
   fflush(stdout);
 
   cwaku_log(CWAKU_LOG_INFO, "node", "running; stop with Ctrl-C");
 
   uv_run(&n.loop, UV_RUN_DEFAULT);
   uv_loop_close(&n.loop);
-  cwaku_node_config_clear(&cfg);
   cwaku_log(CWAKU_LOG_NOTICE, "node", "stopped");
   return 0;
+}
+
+int main(int argc, char **argv) {
+  struct cwaku_node_config cfg;
+  char err[256] = "";
+  cwaku_node_config_init(&cfg);
+  if (cwaku_node_config_parse_args(&cfg, err, sizeof err, argc, argv) != 0) {
+    cwaku_node_config_clear(&cfg);
+    fprintf(stderr, "cwaku-node: %s\nflags:\n%s", err,
+            cwaku_node_config_usage());
+    return 2;
+  }
+  int rc = 0;
+  if (cfg.show_help)
+    printf("usage: cwaku-node [flags]\n%s", cwaku_node_config_usage());
+  else if (cfg.show_version)
+    printf("cwaku-node %s\n", CWAKU_VERSION);
+  else
+    rc = run_node(&cfg);
+  cwaku_node_config_clear(&cfg);
+  return rc;
 }

@@ -30,14 +30,18 @@ int tool_cmd_keygen(struct tool_result *res, int argc, char **argv) {
   cwaku_pubkey pk;
   cwaku_peer_id id;
   char id_text[CWAKU_PEER_ID_STRING_MAX];
-  if (!cwaku_pubkey_from_seckey(&pk, &sk))
-    return tool_fail(res, CWAKU_EKEY, "invalid key");
-  cwaku_peer_id_from_secp256k1(&id, &pk);
-  if (cwaku_peer_id_to_string(id_text, sizeof id_text, &id) != 0)
-    return tool_fail(res, CWAKU_EINVAL, "cannot format the peer id");
-  res->json = json_pack(
-      "{s:o,s:o,s:s}", "private_key", tool_json_hex(sk.data, sizeof sk.data),
-      "public_key", tool_json_hex(pk.data, sizeof pk.data), "peer_id", id_text);
+  int ok = cwaku_pubkey_from_seckey(&pk, &sk);
+  if (ok) {
+    cwaku_peer_id_from_secp256k1(&id, &pk);
+    ok = cwaku_peer_id_to_string(id_text, sizeof id_text, &id) == 0;
+  }
+  if (ok)
+    res->json =
+        json_pack("{s:o,s:o,s:s}", "private_key",
+                  tool_json_hex(sk.data, sizeof sk.data), "public_key",
+                  tool_json_hex(pk.data, sizeof pk.data), "peer_id", id_text);
   sodium_memzero(&sk, sizeof sk);
+  if (!ok)
+    return tool_fail(res, CWAKU_EKEY, "invalid key");
   return res->json ? 0 : tool_fail(res, CWAKU_ENOMEM, "out of memory");
 }

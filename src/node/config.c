@@ -75,12 +75,17 @@ static int apply(struct cwaku_node_config *cfg, char *err, size_t errcap,
                  const char *name, const char *value) {
   uint64_t v;
   if (strcmp(name, "nodekey") == 0) {
+    /* nwaku accepts the key with or without a 0x prefix. */
+    if (value[0] == '0' && (value[1] == 'x' || value[1] == 'X'))
+      value += 2;
     size_t n = sizeof cfg->nodekey.data;
     if (strlen(value) != 2 * CWAKU_SECKEY_BYTES ||
         cwaku_hex_decode(cfg->nodekey.data, &n, value, strlen(value)) != 0 ||
-        !cwaku_seckey_is_valid(&cfg->nodekey))
+        n != CWAKU_SECKEY_BYTES || !cwaku_seckey_is_valid(&cfg->nodekey)) {
+      cwaku_node_config_clear(cfg);
       return fail(err, errcap, CWAKU_ECONFIG,
                   "nodekey must be 64 hex digits of a valid secp256k1 key");
+    }
     cfg->has_nodekey = true;
   } else if (strcmp(name, "cluster-id") == 0) {
     if (parse_uint(value, 0xffff, &v))
@@ -159,10 +164,21 @@ static int toml_scalar(struct toml_cursor *c, char *buf, size_t cap) {
   return 0;
 }
 
+static int parse_toml(struct cwaku_node_config *cfg, char *err, size_t errcap,
+                      const char *text, char *val, size_t valcap);
+
 int cwaku_node_config_parse_toml(struct cwaku_node_config *cfg, char *err,
                                  size_t errcap, const char *text) {
+  char val[256];
+  int r = parse_toml(cfg, err, errcap, text, val, sizeof val);
+  sodium_memzero(val, sizeof val); /* may have held the node key */
+  return r;
+}
+
+static int parse_toml(struct cwaku_node_config *cfg, char *err, size_t errcap,
+                      const char *text, char *val, size_t valcap) {
   struct toml_cursor c = {text, 1};
-  char key[64], val[256];
+  char key[64];
   for (;;) {
     skip_space(&c);
     if (!*c.p)
@@ -190,7 +206,7 @@ int cwaku_node_config_parse_toml(struct cwaku_node_config *cfg, char *err,
           c.p++;
           break;
         }
-        if (toml_scalar(&c, val, sizeof val))
+        if (toml_scalar(&c, val, valcap))
           return fail(err, errcap, CWAKU_ECONFIG, "line %d: bad array value",
                       c.line);
         if ((r = apply(cfg, err, errcap, key, val)) != 0)
@@ -203,7 +219,7 @@ int cwaku_node_config_parse_toml(struct cwaku_node_config *cfg, char *err,
                       c.line);
       }
     } else {
-      if (toml_scalar(&c, val, sizeof val))
+      if (toml_scalar(&c, val, valcap))
         return fail(err, errcap, CWAKU_ECONFIG, "line %d: bad value", c.line);
       if ((r = apply(cfg, err, errcap, key, val)) != 0)
         return r;
@@ -229,6 +245,7 @@ static int read_file(char **out, const char *path) {
   if (!buf)
     return CWAKU_ENOMEM;
   if (bad || n > CONFIG_FILE_MAX || memchr(buf, 0, n)) {
+    sodium_memzero(buf, n);
     free(buf);
     return bad ? CWAKU_EIO : CWAKU_ECONFIG;
   }

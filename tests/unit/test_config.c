@@ -32,6 +32,16 @@ static void test_flags(void) {
   CHECK_EQ_INT(parse(&cfg, err, 2, a3), CWAKU_ECONFIG);
   char *a4[] = {"cwaku-node", "--nodekey=00"};
   CHECK_EQ_INT(parse(&cfg, err, 2, a4), CWAKU_ECONFIG);
+  /* 0x + 64 digits is the same key; 0x + 62 digits is not a key */
+  char *a4b[] = {"cwaku-node", ("--nodekey=0x" KEY1)};
+  CHECK_EQ_INT(parse(&cfg, err, 2, a4b), 0);
+  CHECK(cfg.has_nodekey && cfg.nodekey.data[31] == 1);
+  char *a4c[] = {
+      "cwaku-node",
+      "--nodekey="
+      "0x00000000000000000000000000000000000000000000000000000000000001"};
+  CHECK_EQ_INT(parse(&cfg, err, 2, a4c), CWAKU_ECONFIG);
+  CHECK(!cfg.has_nodekey);
   char *a5[] = {"cwaku-node", "--no-such-flag=1"};
   CHECK_EQ_INT(parse(&cfg, err, 2, a5), CWAKU_ECONFIG);
   CHECK(strstr(err, "no-such-flag") != NULL);
