@@ -27,9 +27,10 @@
 #define CWAKU_MULTIADDR_MAX_BYTES 1024
 /* Longest domain name (dns, dns4, dns6, dnsaddr, sni) value. */
 #define CWAKU_MULTIADDR_MAX_NAME 255
-/* Text capacity that fits any binary multiaddr, NUL included (the densest
- * expansion is ip4: 5 bytes become at most 20 characters). */
-#define CWAKU_MULTIADDR_STRING_MAX (4 * CWAKU_MULTIADDR_MAX_BYTES + 1)
+/* Text capacity that fits any binary multiaddr, NUL included. The densest
+ * expansion is a bare protocol with a two-byte code: /webtransport is 13
+ * characters for 2 bytes. */
+#define CWAKU_MULTIADDR_STRING_MAX (7 * CWAKU_MULTIADDR_MAX_BYTES + 1)
 
 /* Writes the text form of bin to out (NUL-terminated). Fails with
  * CWAKU_ETOOBIG when outcap is too small. The empty multiaddr is invalid. */

@@ -161,7 +161,7 @@ static void test_malformed_binary(void) {
   CHECK_EQ_INT(cwaku_multiaddr_validate(big, 1026), CWAKU_ETOOBIG);
   CHECK_EQ_INT(cwaku_multiaddr_to_string(text, sizeof text, big, 1026),
                CWAKU_ETOOBIG);
-  /* The worst-case text fits CWAKU_MULTIADDR_STRING_MAX. */
+  /* Long ip4 runs fit CWAKU_MULTIADDR_STRING_MAX ... */
   for (size_t i = 0; i + 5 <= 1020; i += 5) {
     big[i] = 0x04;
     memset(big + i + 1, 0xff, 4);
@@ -170,6 +170,16 @@ static void test_malformed_binary(void) {
       cwaku_multiaddr_to_string(text, CWAKU_MULTIADDR_STRING_MAX, big, 1020),
       0);
   CHECK_EQ_INT(strlen(text), 204 * 20);
+  /* ... and so does the densest one: 512 x /webtransport (d1 03). */
+  for (size_t i = 0; i < 1024; i += 2) {
+    big[i] = 0xd1;
+    big[i + 1] = 0x03;
+  }
+  CHECK_EQ_INT(cwaku_multiaddr_validate(big, 1024), 0);
+  CHECK_EQ_INT(
+      cwaku_multiaddr_to_string(text, CWAKU_MULTIADDR_STRING_MAX, big, 1024),
+      0);
+  CHECK_EQ_INT(strlen(text), 512 * 13);
 }
 
 static void test_malformed_text(void) {
