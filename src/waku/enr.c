@@ -162,15 +162,16 @@ static bool parse_shards(struct cwaku_enr_shards *out, const uint8_t *v,
       uint16_t s = cwaku__rcur_be16(&c);
       if (s > MAX_SHARD)
         return false;
-      bits[s / 8] |= (uint8_t)(0x80 >> (s % 8));
+      bits[s / 8] |= (uint8_t)(1u << (s % 8));
     }
     break;
   }
   case CWAKU_ENR_SHARDS_RSV:
     /* WAKU2-RELAY-SHARDING §Bit Vector: "a two-byte shard cluster index in
      * network byte order concatenated with a 128-byte wide bit vector".
-     * Bit order as js-waku (@waku/utils decodeRelayShard) reads it: shard i
-     * is bit 7 - i % 8 (0x80 >> i % 8) of byte i / 8 of the vector. */
+     * Bit order as nwaku (waku_enr/sharding.nim) and go-waku write it:
+     * shard i is bit i % 8 (1 << i % 8) of byte i / 8 of the vector.
+     * js-waku mirrors the bits of each byte; specs/enr.md §5. */
     if (cwaku__rcur_err(&c) || cwaku__rcur_left(&c) != sizeof bits)
       return false;
     cwaku__rcur_copy(&c, bits, sizeof bits);
@@ -181,7 +182,7 @@ static bool parse_shards(struct cwaku_enr_shards *out, const uint8_t *v,
     out->encoding = enc;
     out->count = 0;
     for (unsigned s = 0; s < CWAKU_ENR_MAX_SHARDS; s++)
-      if (bits[s / 8] & (0x80 >> (s % 8)))
+      if (bits[s / 8] & (1u << (s % 8)))
         out->shards[out->count++] = (uint16_t)s;
   }
   return true;
@@ -521,9 +522,9 @@ int cwaku_enr_set_shards(struct cwaku_enr *enr, uint16_t cluster,
   memset(bits, 0, sizeof bits);
   for (size_t i = 0; i < n; i++) {
     uint16_t s = shards[i];
-    if (s > MAX_SHARD || (bits[s / 8] & (0x80 >> (s % 8))))
+    if (s > MAX_SHARD || (bits[s / 8] & (1u << (s % 8))))
       return CWAKU_ESHARD;
-    bits[s / 8] |= (uint8_t)(0x80 >> (s % 8));
+    bits[s / 8] |= (uint8_t)(1u << (s % 8));
   }
   uint8_t buf[3 + 2 * RS_MAX_COUNT];
   size_t len = 0;

@@ -32,6 +32,12 @@
 //    130-byte value as a bit vector, whichever key ("rs" or "rsv") holds it.
 //    The cases here keep "rs" as an index list (<= 10 shards) and "rsv" as a
 //    bit vector (any count, built here; equal to encodeRelayShard for >= 64).
+//  * The "rsv" bit order: js-waku (0.0.27 utils) puts shard i at bit
+//    0x80 >> (i % 8) of byte i / 8; nwaku and go-waku, which write nearly
+//    every record on the network, put it at 1 << (i % 8), and cwaku follows
+//    them. js-waku's reading is therefore translated with mirror() (the bit
+//    order flipped within each byte) before comparing; every other field is
+//    compared as js-waku reads it.
 //  * js-waku's ip6 text is not inet_ntop's (it prints ::ffff:102:304 where
 //    glibc prints ::ffff:1.2.3.4); ip6 is compared as bytes with js-waku and
 //    as text against a glibc-style inet_ntop written here.
@@ -146,10 +152,13 @@ function bigToBytes(v) { // minimal big-endian
   return Uint8Array.from(out);
 }
 
+// Shard number under nwaku's rsv bit order <-> under js-waku's.
+const mirror = (s) => (s & ~7) | (7 - (s & 7));
+
 function rsvBytes(cluster, shards) {
   const b = new Uint8Array(130);
   b[0] = cluster >> 8; b[1] = cluster & 0xff;
-  for (const s of shards) b[2 + (s >> 3)] |= 1 << (7 - (s % 8));
+  for (const s of shards) b[2 + (s >> 3)] |= 1 << (s % 8); // nwaku's order
   return b;
 }
 
@@ -308,7 +317,8 @@ function jsView(enr) {
   for (const key of ["rs", "rsv"]) {
     if (enr.get(key)) {
       const si = key === "rs" ? enr.rs : enr.rsv;
-      v.shards = { cluster: si.clusterId, shards: [...si.shards].sort((a, b) => a - b), encoding: key };
+      const conv = key === "rsv" ? mirror : (s) => s;
+      v.shards = { cluster: si.clusterId, shards: si.shards.map(conv).sort((a, b) => a - b), encoding: key };
     }
   }
   if (enr.get("rs") && enr.get("rsv")) v.shards = { both: true };
@@ -385,7 +395,8 @@ async function jsBuild(s) {
       if (encoding === "rs") enr.set("rs", encodeRelayShard({ clusterId: cluster, shards }));
       else {
         const bv = rsvBytes(cluster, shards);
-        if (shards.length >= 64 && toHex(encodeRelayShard({ clusterId: cluster, shards })) !== toHex(bv)) {
+        if (shards.length >= 64 &&
+          toHex(encodeRelayShard({ clusterId: cluster, shards: shards.map(mirror) })) !== toHex(bv)) {
           throw new Error("rsv bit vector differs from js-waku's encodeRelayShard");
         }
         enr.set("rsv", bv);

@@ -587,9 +587,10 @@ static void test_waku_fields(void) {
   if (vl != 130)
     return;
   CHECK(v[0] == 0 && v[1] == 1);
-  CHECK_EQ_INT(v[2], 0xc0);              /* shards 0 and 1 */
-  CHECK_EQ_INT(v[2 + 6], 0x04);          /* shard 53 = 6 * 8 + 5 */
-  CHECK_EQ_INT(v[2 + 127] & 0x01, 0x01); /* shard 1023 */
+  /* nwaku's bit order: shard i is 1 << (i % 8) of byte i / 8 */
+  CHECK_EQ_INT(v[2], 0x03);              /* shards 0 and 1 */
+  CHECK_EQ_INT(v[2 + 6], 0x20);          /* shard 53 = 6 * 8 + 5 */
+  CHECK_EQ_INT(v[2 + 127] & 0x80, 0x80); /* shard 1023 */
   CHECK_EQ_INT(cwaku_enr_sign(&enr2, &sk), 0);
   CHECK_EQ_INT(cwaku_enr_encode_text(text, sizeof text, &enr2), 0);
   CHECK_EQ_INT(cwaku_enr_decode_text(&enr, text), 0);
