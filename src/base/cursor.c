@@ -92,6 +92,24 @@ uint64_t cwaku__rcur_uvarint(struct cwaku__rcur *c) {
   return 0;
 }
 
+uint64_t cwaku__rcur_pbvarint(struct cwaku__rcur *c) {
+  uint64_t v = 0;
+  for (unsigned i = 0; i < 10; i++) {
+    uint8_t b = cwaku__rcur_u8(c);
+    if (c->err)
+      return 0;
+    if (i == 9 && b > 1) { /* bits beyond the 64th */
+      cwaku__rcur_fail(c, CWAKU_EMALFORMED);
+      return 0;
+    }
+    v |= (uint64_t)(b & 0x7f) << (7 * i);
+    if (!(b & 0x80))
+      return v;
+  }
+  cwaku__rcur_fail(c, CWAKU_EMALFORMED);
+  return 0;
+}
+
 size_t cwaku__uvarint_encode(uint8_t out[10], uint64_t v) {
   size_t n = 0;
   do {

@@ -42,6 +42,10 @@ uint64_t cwaku__rcur_be64(struct cwaku__rcur *c);
  * otherwise EVARINT (or ETRUNC when the input ends inside it). */
 uint64_t cwaku__rcur_uvarint(struct cwaku__rcur *c);
 
+/* Protocol Buffers base-128 varint: up to 10 bytes, non-minimal forms
+ * allowed (protobuf permits them); EMALFORMED past 64 bits. */
+uint64_t cwaku__rcur_pbvarint(struct cwaku__rcur *c);
+
 struct cwaku__wbuf {
   uint8_t *p;
   size_t len;

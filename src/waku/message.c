@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/cursor.h"
 #include "crypto/sha256.h"
 #include "waku_message.pb-c.h"
 
@@ -62,6 +63,93 @@ static int check_limits(const struct cwaku_message *m) {
   return 0;
 }
 
+/* A WakuMessage has 7 fields; a peer may repeat or add some, but no honest
+ * encoder sends more than this many. Each costs protobuf-c an allocation,
+ * so the cap also bounds the memory a message can make us spend. */
+#define MESSAGE_MAX_FIELDS 64
+
+enum { WT_VARINT = 0, WT_I64 = 1, WT_LEN = 2, WT_I32 = 5 };
+
+/* The wire type each known field must have; -1 for unknown fields. */
+static int expected_wire_type(uint64_t field) {
+  switch (field) {
+  case 1:  /* payload */
+  case 2:  /* content_topic */
+  case 11: /* meta */
+  case 21: /* rate_limit_proof */
+    return WT_LEN;
+  case 3:  /* version */
+  case 10: /* timestamp */
+  case 31: /* ephemeral */
+    return WT_VARINT;
+  default:
+    return -1;
+  }
+}
+
+/* Walks the protobuf framing before protobuf-c sees it, so that truncated
+ * input (ETRUNC) is told from malformed input (EMALFORMED), which protobuf-c
+ * reports alike, and the field count is capped. */
+static int scan_wire(const uint8_t *in, size_t inlen) {
+  struct cwaku__rcur c;
+  cwaku__rcur_init(&c, in, inlen);
+  unsigned fields = 0;
+  while (cwaku__rcur_left(&c) > 0 && !cwaku__rcur_err(&c)) {
+    uint64_t key = cwaku__rcur_pbvarint(&c);
+    uint64_t field = key >> 3;
+    int wt = (int)(key & 7);
+    if (cwaku__rcur_err(&c))
+      break;
+    int want = expected_wire_type(field);
+    if (field == 0 || field > 0x1fffffff || ++fields > MESSAGE_MAX_FIELDS ||
+        (want >= 0 && want != wt)) {
+      cwaku__rcur_fail(&c, CWAKU_EMALFORMED);
+      break;
+    }
+    switch (wt) {
+    case WT_VARINT:
+      cwaku__rcur_pbvarint(&c);
+      break;
+    case WT_I64:
+      cwaku__rcur_take(&c, 8);
+      break;
+    case WT_LEN: {
+      uint64_t len = cwaku__rcur_pbvarint(&c);
+      if (!cwaku__rcur_err(&c) && len > cwaku__rcur_left(&c))
+        cwaku__rcur_fail(&c, CWAKU_ETRUNC);
+      else
+        cwaku__rcur_take(&c, (size_t)len);
+      break;
+    }
+    case WT_I32:
+      cwaku__rcur_take(&c, 4);
+      break;
+    default: /* groups (3, 4) and the undefined types 6, 7 */
+      cwaku__rcur_fail(&c, CWAKU_EMALFORMED);
+    }
+  }
+  return cwaku__rcur_err(&c);
+}
+
+/* protobuf-c allocator that remembers running out of memory, so that a
+ * failed unpack of well-framed input can be reported as ENOMEM. */
+struct tracking_alloc {
+  ProtobufCAllocator base;
+  int oom;
+};
+
+static void *tracking_alloc_fn(void *data, size_t size) {
+  void *p = malloc(size);
+  if (!p)
+    ((struct tracking_alloc *)data)->oom = 1;
+  return p;
+}
+
+static void tracking_free_fn(void *data, void *p) {
+  (void)data;
+  free(p);
+}
+
 /* Decoded storage: the protobuf-c message plus a NUL-terminated copy of
  * the content topic, in one allocation freed together. */
 struct message_storage {
@@ -74,9 +162,14 @@ int cwaku_message_decode(struct cwaku_message *out, const uint8_t *in,
   memset(out, 0, sizeof *out);
   if (inlen > max_size)
     return CWAKU_ETOOBIG;
-  Waku__WakuMessage *pb = waku__waku_message__unpack(NULL, inlen, in);
+  int r = scan_wire(in, inlen);
+  if (r)
+    return r;
+  struct tracking_alloc ta = {{tracking_alloc_fn, tracking_free_fn, NULL}, 0};
+  ta.base.allocator_data = &ta;
+  Waku__WakuMessage *pb = waku__waku_message__unpack(&ta.base, inlen, in);
   if (!pb)
-    return CWAKU_EMALFORMED;
+    return ta.oom ? CWAKU_ENOMEM : CWAKU_EMALFORMED;
   size_t tlen = pb->content_topic.len;
   struct message_storage *st = malloc(sizeof *st + tlen + 1);
   if (!st) {
@@ -106,7 +199,7 @@ int cwaku_message_decode(struct cwaku_message *out, const uint8_t *in,
   out->has_ephemeral = pb->has_ephemeral;
   out->ephemeral = pb->ephemeral;
 
-  int r = check_limits(out);
+  r = check_limits(out);
   if (r)
     cwaku_message_clear(out);
   return r;

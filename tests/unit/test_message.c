@@ -127,8 +127,26 @@ static void test_decode_wire(void) {
   CHECK(d.has_timestamp && d.timestamp == 1);
   CHECK(d.has_ephemeral && d.ephemeral);
   cwaku_message_clear(&d);
-  /* truncated: length says 8, 7 follow */
-  CHECK_EQ_INT(cwaku_message_decode(&d, wire, 11, 1000), CWAKU_EMALFORMED);
+  /* truncated: length says 8, 7 follow; or inside a varint */
+  CHECK_EQ_INT(cwaku_message_decode(&d, wire, 11, 1000), CWAKU_ETRUNC);
+  n = check_unhex(wire, sizeof wire, "50ff");
+  CHECK_EQ_INT(cwaku_message_decode(&d, wire, n, 1000), CWAKU_ETRUNC);
+  /* a group wire type, field number 0, a varint past 64 bits */
+  n = check_unhex(wire, sizeof wire, "a301");
+  CHECK_EQ_INT(cwaku_message_decode(&d, wire, n, 1000), CWAKU_EMALFORMED);
+  n = check_unhex(wire, sizeof wire, "0000");
+  CHECK_EQ_INT(cwaku_message_decode(&d, wire, n, 1000), CWAKU_EMALFORMED);
+  n = check_unhex(wire, sizeof wire, "50ffffffffffffffffff7f");
+  CHECK_EQ_INT(cwaku_message_decode(&d, wire, n, 1000), CWAKU_EMALFORMED);
+  /* unknown fields are skipped, up to 64 fields in all */
+  uint8_t many[200];
+  for (int i = 0; i < 65; i++) {
+    many[2 * i] = 0x20; /* field 4, varint */
+    many[2 * i + 1] = 0x00;
+  }
+  CHECK_EQ_INT(cwaku_message_decode(&d, many, 128, 1000), 0);
+  cwaku_message_clear(&d);
+  CHECK_EQ_INT(cwaku_message_decode(&d, many, 130, 1000), CWAKU_EMALFORMED);
   /* meta of 65 bytes (field 11) */
   uint8_t big[80];
   big[0] = 0x5a;
