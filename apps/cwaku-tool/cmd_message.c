@@ -110,5 +110,9 @@ int tool_cmd_shard(struct tool_result *res, int argc, char **argv) {
   res->json = json_pack("{s:s,s:I,s:i,s:s}", "content_topic", content,
                         "cluster", (json_int_t)cluster, "shard", (int)shard,
                         "pubsub_topic", topic);
-  return res->json ? 0 : tool_fail(res, CWAKU_ENOMEM, "out of memory");
+  /* json_pack refuses strings that are not UTF-8; a content topic on the
+   * wire must be UTF-8 too (specs/message.md). */
+  return res->json ? 0
+                   : tool_fail(res, CWAKU_EENCODING,
+                               "the content topic is not valid UTF-8");
 }

@@ -146,6 +146,11 @@ static int print_result(struct tool_result *res, int err) {
   json_t *out = res->json;
   if (err) {
     json_decref(out);
+    /* Messages may echo arguments that are not UTF-8, which JSON strings
+     * cannot hold: such bytes are shown as '?'. */
+    for (char *p = res->message; *p; p++)
+      if ((unsigned char)*p >= 0x80 || (unsigned char)*p < 0x20)
+        *p = '?';
     out = json_pack("{s:s,s:s}", "error", cwaku_errname(err), "message",
                     res->message[0] ? res->message : cwaku_strerror(err));
   }
