@@ -55,7 +55,7 @@ int cwaku_base58btc_decode(uint8_t *out, size_t *outlen, const char *in,
   size_t ones = 0;
   while (ones < inlen && in[ones] == '1')
     ones++;
-  uint8_t bytes[B58_MAX_BYTES + 2];
+  uint8_t bytes[B58_MAX_BYTES];
   size_t nb = 0; /* little-endian base-256 digits */
   for (size_t i = ones; i < inlen; i++) {
     int v = b58_value(in[i]);
@@ -75,7 +75,8 @@ int cwaku_base58btc_decode(uint8_t *out, size_t *outlen, const char *in,
     }
   }
   size_t total = ones + nb;
-  if (*outlen < total)
+  /* Whatever decodes must also encode, so the same byte limit holds. */
+  if (total > B58_MAX_BYTES || *outlen < total)
     return CWAKU_ETOOBIG;
   memset(out, 0, ones);
   for (size_t j = 0; j < nb; j++)

@@ -63,6 +63,17 @@ static void test_base58(void) {
   check_vector(cwaku_base58btc_encode, cwaku_base58btc_decode, "\0", 1, "1");
   check_vector(cwaku_base58btc_encode, cwaku_base58btc_decode, "", 0, "");
   CHECK(dec_fails(cwaku_base58btc_decode, "0OIl"));
+  /* Text that decodes to more bytes than the encoder takes (1024) is
+   * refused, so decode and encode accept the same values. */
+  char longtext[1399]; /* 58^1399 - 1 takes 1025 bytes */
+  memset(longtext, 'z', sizeof longtext);
+  uint8_t big[1100];
+  size_t biglen = sizeof big;
+  CHECK_EQ_INT(cwaku_base58btc_decode(big, &biglen, longtext, sizeof longtext),
+               CWAKU_ETOOBIG);
+  biglen = sizeof big; /* 1398 characters give 1024 bytes: accepted */
+  CHECK_EQ_INT(cwaku_base58btc_decode(big, &biglen, longtext, 1398), 0);
+  CHECK_EQ_INT(biglen, 1024);
   CHECK(dec_fails(cwaku_base58btc_decode, "2NEpo7TZRRrLZSi2U "));
 }
 
