@@ -42,6 +42,21 @@ static bool put(json_t *obj, const char *key, json_t *value) {
   return value && json_object_set_new(obj, key, value) == 0;
 }
 
+/* Lists a field whose value is present but unreadable under "invalid". The
+ * record still decodes, as nwaku keeps such records (specs/enr.md). */
+static bool has_key(const struct cwaku_enr *enr, const char *key) {
+  const uint8_t *v;
+  size_t n;
+  return cwaku_enr_get(&v, &n, enr, key) == 0;
+}
+
+static bool mark_invalid(json_t *o, const char *name) {
+  json_t *arr = json_object_get(o, "invalid");
+  if (!arr && !put(o, "invalid", arr = json_array()))
+    return false;
+  return json_array_append_new(arr, json_string(name)) == 0;
+}
+
 static int decode_fields(struct tool_result *res, json_t *o,
                          const struct cwaku_enr *enr) {
   cwaku_pubkey pk;
@@ -61,54 +76,71 @@ static int decode_fields(struct tool_result *res, json_t *o,
 
   uint8_t ip4[4], ip6[16];
   char text[INET6_ADDRSTRLEN];
-  if (ok && cwaku_enr_ip4(ip4, enr) == 0)
+  int r = cwaku_enr_ip4(ip4, enr);
+  if (ok && r == 0)
     ok = inet_ntop(AF_INET, ip4, text, sizeof text) &&
          put(o, "ip", json_string(text));
-  for (size_t i = 0; ok && i < 2; i++) {
+  else if (ok && r != CWAKU_ENOTFOUND)
+    ok = mark_invalid(o, "ip");
+  for (size_t i = 0; ok && i < COUNT(ports); i++) {
     uint16_t port;
-    if (cwaku_enr_port(&port, enr, ports[i].which) == 0)
+    if (i == 2) {
+      r = cwaku_enr_ip6(ip6, enr);
+      if (r == 0)
+        ok = inet_ntop(AF_INET6, ip6, text, sizeof text) &&
+             put(o, "ip6", json_string(text));
+      else if (r != CWAKU_ENOTFOUND)
+        ok = mark_invalid(o, "ip6");
+    }
+    r = cwaku_enr_port(&port, enr, ports[i].which);
+    if (ok && r == 0)
       ok = put(o, ports[i].name, json_integer(port));
-  }
-  if (ok && cwaku_enr_ip6(ip6, enr) == 0)
-    ok = inet_ntop(AF_INET6, ip6, text, sizeof text) &&
-         put(o, "ip6", json_string(text));
-  for (size_t i = 2; ok && i < COUNT(ports); i++) {
-    uint16_t port;
-    if (cwaku_enr_port(&port, enr, ports[i].which) == 0)
-      ok = put(o, ports[i].name, json_integer(port));
+    else if (ok && r != CWAKU_ENOTFOUND)
+      ok = mark_invalid(o, ports[i].name);
   }
 
   uint8_t flags;
-  if (ok && cwaku_enr_waku2(&flags, enr) == 0) {
+  r = cwaku_enr_waku2(&flags, enr);
+  if (ok && r == 0) {
     json_t *w = json_object();
     ok = put(o, "waku2", w);
     for (size_t i = 0; ok && i < COUNT(waku2_flags); i++)
       ok = put(w, waku2_flags[i].name,
                json_boolean((flags & waku2_flags[i].bit) != 0));
+  } else if (ok && r != CWAKU_ENOTFOUND) {
+    ok = mark_invalid(o, "waku2");
   }
 
   const uint8_t *v;
   size_t vlen;
   if (ok && cwaku_enr_get(&v, &vlen, enr, "multiaddrs") == 0) {
+    /* Entries that do not parse are left out and flagged, as nwaku skips
+     * them; the framing itself being broken flags the whole field. */
     json_t *arr = json_array();
     ok = put(o, "multiaddrs", arr);
     size_t n = cwaku_enr_multiaddr_count(enr);
+    if (ok && n == 0)
+      ok = mark_invalid(o, "multiaddrs");
+    bool flagged = false;
     for (size_t i = 0; ok && i < n; i++) {
       const uint8_t *ma;
       size_t malen;
-      char matext[CWAKU_MULTIADDR_STRING_MAX];
-      int r = cwaku_enr_multiaddr_at(&ma, &malen, enr, i);
+      static char matext[CWAKU_MULTIADDR_STRING_MAX];
+      r = cwaku_enr_multiaddr_at(&ma, &malen, enr, i);
       if (!r)
         r = cwaku_multiaddr_to_string(matext, sizeof matext, ma, malen);
-      if (r)
-        return tool_fail(res, r, "multiaddrs entry %zu: %s", i,
-                         cwaku_strerror(r));
-      ok = json_array_append_new(arr, json_string(matext)) == 0;
+      if (r == 0)
+        ok = json_array_append_new(arr, json_string(matext)) == 0;
+      else if (!flagged)
+        ok = mark_invalid(o, "multiaddrs"), flagged = true;
     }
   }
 
   static struct cwaku_enr_shards shards;
-  if (ok && cwaku_enr_shards(&shards, enr) == 0) {
+  r = cwaku_enr_shards(&shards, enr);
+  if (ok && r != 0 && r != CWAKU_ENOTFOUND)
+    ok = mark_invalid(o, has_key(enr, "rs") ? "rs" : "rsv");
+  if (ok && r == 0) {
     json_t *s = json_object(), *list = json_array();
     ok = put(o, "shards", s) && put(s, "cluster", json_integer(shards.cluster));
     if (ok)

@@ -21,9 +21,12 @@
  * base64url), CWAKU_EUNSUPPORTED (an identity scheme other than "v4"),
  * CWAKU_ESIGNATURE (structure fine, signature does not verify) and
  * CWAKU_EENR for everything else (non-canonical RLP, nested lists, trailing
- * bytes, unsorted or duplicate keys, missing "id" or "secp256k1", a known
- * field with a bad length or value). The signature is checked last, so
- * CWAKU_ESIGNATURE means every structural check passed. */
+ * bytes, unsorted or duplicate keys, missing "id", a "secp256k1" that is
+ * not a 33-byte point). The signature is checked last, so CWAKU_ESIGNATURE
+ * means every structural check passed. Other known fields (ip, ports,
+ * waku2, multiaddrs, rs, rsv) are checked when read: a bad value makes its
+ * accessor return CWAKU_EENR and leaves the rest of the record usable, as
+ * go-ethereum and nwaku treat it. The setters refuse bad values. */
 #ifndef CWAKU_ENR_H
 #define CWAKU_ENR_H
 

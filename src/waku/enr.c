@@ -59,12 +59,6 @@ static int find(const uint8_t **val, size_t *vallen,
   return CWAKU_ENOTFOUND;
 }
 
-static bool has(const struct cwaku_enr *enr, const char *key) {
-  const uint8_t *v;
-  size_t n;
-  return find(&v, &n, enr, key) == 0;
-}
-
 /* Appends a pair at the end (the caller keeps the order). */
 static bool append(struct cwaku_enr *enr, const uint8_t *key, size_t klen,
                    const uint8_t *val, size_t vlen) {
@@ -188,10 +182,9 @@ static bool parse_shards(struct cwaku_enr_shards *out, const uint8_t *v,
   return true;
 }
 
-/* Checks the value of a key this code knows; other keys pass. rs_present
- * tells whether "rsv" is to be ignored. */
+/* Checks the value of a key this code knows; other keys pass. */
 static bool field_ok(const uint8_t *k, size_t klen, const uint8_t *v,
-                     size_t vlen, bool rs_present) {
+                     size_t vlen) {
   /* EIP-778 §Record Structure: secp256k1 is a "compressed secp256k1 public
    * key, 33 bytes"; ip "IPv4 address, 4 bytes"; ip6 "IPv6 address, 16
    * bytes"; ports are "big endian integer". */
@@ -216,10 +209,8 @@ static bool field_ok(const uint8_t *k, size_t klen, const uint8_t *v,
     return multiaddrs_walk(v, vlen, SIZE_MAX, NULL, NULL) >= 0;
   if (key_is(k, klen, "rs"))
     return parse_shards(NULL, v, vlen, CWAKU_ENR_SHARDS_RS);
-  /* WAKU2-RELAY-SHARDING §Discovery: "Nodes MAY interpret rs in such ENRs,
-   * but MUST ignore rsv", so a bad rsv next to an rs is no error. */
   if (key_is(k, klen, "rsv"))
-    return rs_present || parse_shards(NULL, v, vlen, CWAKU_ENR_SHARDS_RSV);
+    return parse_shards(NULL, v, vlen, CWAKU_ENR_SHARDS_RSV);
   return true;
 }
 
@@ -345,14 +336,14 @@ int cwaku_enr_decode(struct cwaku_enr *out, const uint8_t *in, size_t inlen) {
    * public key in the "secp256k1" key/value pair". */
   if (!r && find(&pub, &publen, out, "secp256k1"))
     r = CWAKU_EENR;
-  bool rs = !r && has(out, "rs");
-  for (size_t i = 0; !r && i < out->npairs; i++)
-    if (!field_ok(pair_key(out, i), out->pairs[i].key_len, pair_val(out, i),
-                  out->pairs[i].val_len, rs))
-      r = CWAKU_EENR;
+  /* Other known fields are checked when read, not here: like go-ethereum
+   * and nwaku, a bad optional value (a short "ip", a broken "rs") makes
+   * that field unreadable, not the record. The builder checks them all. */
   uint8_t hash[32];
   cwaku_pubkey pk;
-  if (!r && (content_hash(hash, out) || !cwaku_pubkey_parse(&pk, pub, publen)))
+  /* EIP-778: "secp256k1 ... compressed secp256k1 public key, 33 bytes" */
+  if (!r && (publen != CWAKU_PUBKEY_BYTES || content_hash(hash, out) ||
+             !cwaku_pubkey_parse(&pk, pub, publen)))
     r = CWAKU_EENR;
   if (!r && !cwaku_ecdsa_verify(out->signature, hash, &pk))
     r = CWAKU_ESIGNATURE;
@@ -443,7 +434,7 @@ int cwaku_enr_set(struct cwaku_enr *enr, const char *key, const uint8_t *val,
     val = empty;
   if (vallen > CWAKU_ENR_MAX_BYTES)
     return CWAKU_ETOOBIG;
-  if (!field_ok((const uint8_t *)key, strlen(key), val, vallen, false))
+  if (!field_ok((const uint8_t *)key, strlen(key), val, vallen))
     return CWAKU_EINVAL;
   return put(enr, key, val, vallen);
 }
