@@ -10,7 +10,11 @@
 #include "cwaku/error.h"
 #include "cwaku/key.h"
 #include "cwaku/log.h"
+#include "cwaku/multiaddr.h"
 #include "cwaku/topic.h"
+
+#define CWAKU_CONFIG_MAX_STATICNODES 32
+#define CWAKU_CONFIG_ADDR_TEXT_MAX 512
 
 struct cwaku_node_config {
   bool has_nodekey;
@@ -19,6 +23,14 @@ struct cwaku_node_config {
   size_t num_shards;
   uint16_t shards[CWAKU_SHARDS_PER_CLUSTER]; /* sorted, unique */
   enum cwaku_log_level log_level;
+  char listen_address[64]; /* IPv4 or IPv6 literal; default 0.0.0.0 */
+  uint16_t tcp_port;       /* default 60000 as nwaku; 0 = any free port */
+  bool websocket_support;
+  uint16_t websocket_port; /* default 8000 as nwaku; 0 = any free port */
+  size_t num_staticnodes;  /* multiaddrs with /p2p/<peer id>, to dial */
+  char staticnodes[CWAKU_CONFIG_MAX_STATICNODES][CWAKU_CONFIG_ADDR_TEXT_MAX];
+  uint32_t max_connections; /* default 50 as nwaku */
+  bool test_echo; /* mounts /cwaku/echo/1.0.0, for the interop tests */
   bool show_help;
   bool show_version;
 };

@@ -1,5 +1,6 @@
 #include "cwaku/config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <sodium.h>
 #include <stdarg.h>
@@ -15,6 +16,10 @@
 void cwaku_node_config_init(struct cwaku_node_config *cfg) {
   memset(cfg, 0, sizeof *cfg);
   cfg->log_level = CWAKU_LOG_INFO;
+  strcpy(cfg->listen_address, "0.0.0.0");
+  cfg->tcp_port = 60000;
+  cfg->websocket_port = 8000;
+  cfg->max_connections = 50;
 }
 
 void cwaku_node_config_clear(struct cwaku_node_config *cfg) {
@@ -29,6 +34,14 @@ const char *cwaku_node_config_usage(void) {
          "  --shard=N            shard to subscribe to, 0..1023; repeatable\n"
          "  --log-level=LEVEL    TRACE, DEBUG, INFO, NOTICE, WARN, ERROR, "
          "FATAL\n"
+         "  --listen-address=IP  address to listen on (default 0.0.0.0)\n"
+         "  --tcp-port=N         TCP port (default 60000; 0 = any free port)\n"
+         "  --websocket-support=BOOL  also listen for WebSocket (default "
+         "false)\n"
+         "  --websocket-port=N   WebSocket port (default 8000)\n"
+         "  --staticnode=MA      peer to keep connected, "
+         "/ip4/../tcp/../p2p/ID; repeatable\n"
+         "  --max-connections=N  connection limit (default 50)\n"
          "  --config-file=PATH   TOML file with the same keys\n"
          "  --version            print the version and exit\n"
          "  --help               print this help and exit\n";
@@ -44,6 +57,21 @@ static int fail(char *err, size_t errcap, int code, const char *fmt, ...) {
     va_end(ap);
   }
   return code;
+}
+
+static int parse_bool(const char *text, bool *out) {
+  if (strcmp(text, "true") == 0)
+    *out = true;
+  else if (strcmp(text, "false") == 0)
+    *out = false;
+  else
+    return CWAKU_ECONFIG;
+  return 0;
+}
+
+static bool is_bool_flag(const char *name) {
+  return strcmp(name, "websocket-support") == 0 ||
+         strcmp(name, "test-echo") == 0;
 }
 
 static int parse_uint(const char *text, uint64_t max, uint64_t *out) {
@@ -97,6 +125,50 @@ static int apply(struct cwaku_node_config *cfg, char *err, size_t errcap,
       return fail(err, errcap, CWAKU_ECONFIG, "shard must be 0..1023, got '%s'",
                   value);
     add_shard(cfg, (uint16_t)v);
+  } else if (strcmp(name, "listen-address") == 0) {
+    unsigned char addr[16];
+    if (strlen(value) >= sizeof cfg->listen_address ||
+        (inet_pton(AF_INET, value, addr) != 1 &&
+         inet_pton(AF_INET6, value, addr) != 1))
+      return fail(err, errcap, CWAKU_ECONFIG,
+                  "listen-address must be an IPv4 or IPv6 address, got '%s'",
+                  value);
+    strcpy(cfg->listen_address, value);
+  } else if (strcmp(name, "tcp-port") == 0 ||
+             strcmp(name, "websocket-port") == 0) {
+    if (parse_uint(value, 0xffff, &v))
+      return fail(err, errcap, CWAKU_ECONFIG, "%s must be 0..65535, got '%s'",
+                  name, value);
+    if (name[0] == 't')
+      cfg->tcp_port = (uint16_t)v;
+    else
+      cfg->websocket_port = (uint16_t)v;
+  } else if (strcmp(name, "max-connections") == 0) {
+    if (parse_uint(value, 100000, &v) || v == 0)
+      return fail(err, errcap, CWAKU_ECONFIG,
+                  "max-connections must be 1..100000, got '%s'", value);
+    cfg->max_connections = (uint32_t)v;
+  } else if (is_bool_flag(name)) {
+    bool b;
+    if (parse_bool(value, &b))
+      return fail(err, errcap, CWAKU_ECONFIG, "%s must be true or false", name);
+    if (name[0] == 'w')
+      cfg->websocket_support = b;
+    else
+      cfg->test_echo = b;
+  } else if (strcmp(name, "staticnode") == 0) {
+    uint8_t bin[CWAKU_MULTIADDR_MAX_BYTES];
+    size_t binlen = sizeof bin;
+    if (cwaku_multiaddr_from_string(bin, &binlen, value) != 0 ||
+        !strstr(value, "/p2p/") || strlen(value) >= CWAKU_CONFIG_ADDR_TEXT_MAX)
+      return fail(err, errcap, CWAKU_ECONFIG,
+                  "staticnode must be a multiaddr ending in /p2p/<peer id>, "
+                  "got '%s'",
+                  value);
+    if (cfg->num_staticnodes == CWAKU_CONFIG_MAX_STATICNODES)
+      return fail(err, errcap, CWAKU_ECONFIG, "at most %d staticnodes",
+                  CWAKU_CONFIG_MAX_STATICNODES);
+    strcpy(cfg->staticnodes[cfg->num_staticnodes++], value);
   } else if (strcmp(name, "log-level") == 0) {
     if (cwaku_log_level_parse(&cfg->log_level, value))
       return fail(err, errcap, CWAKU_ECONFIG, "unknown log-level '%s'", value);
@@ -273,6 +345,16 @@ static int split_flag(int i, int argc, char **argv, char *name, size_t cap,
     *value = NULL;
     return i;
   }
+  /* A bare boolean flag means true; "--flag true" / "--flag false" too. */
+  if (is_bool_flag(name)) {
+    if (i + 1 < argc && (strcmp(argv[i + 1], "true") == 0 ||
+                         strcmp(argv[i + 1], "false") == 0)) {
+      *value = argv[i + 1];
+      return i + 1;
+    }
+    *value = "true";
+    return i;
+  }
   if (i + 1 >= argc)
     return -1;
   *value = argv[i + 1];
@@ -307,7 +389,7 @@ int cwaku_node_config_parse_args(struct cwaku_node_config *cfg, char *err,
   }
   /* Pass 2: everything else. Shards named on the command line replace
    * those of the file rather than adding to them. */
-  bool cli_shards = false;
+  bool cli_shards = false, cli_staticnodes = false;
   for (int i = 1; i < argc; i++) {
     i = split_flag(i, argc, argv, name, sizeof name, &value);
     if (strcmp(name, "config-file") == 0)
@@ -315,6 +397,10 @@ int cwaku_node_config_parse_args(struct cwaku_node_config *cfg, char *err,
     if (strcmp(name, "shard") == 0 && !cli_shards) {
       cli_shards = true;
       cfg->num_shards = 0;
+    }
+    if (strcmp(name, "staticnode") == 0 && !cli_staticnodes) {
+      cli_staticnodes = true;
+      cfg->num_staticnodes = 0;
     }
     if (strcmp(name, "help") == 0) {
       cfg->show_help = true;

@@ -56,6 +56,57 @@ static void test_flags(void) {
   CHECK(cfg.show_help && cfg.show_version);
 }
 
+static void test_transport_flags(void) {
+  struct cwaku_node_config cfg;
+  char err[256];
+  cwaku_node_config_init(&cfg);
+  CHECK_EQ_STR(cfg.listen_address, "0.0.0.0");
+  CHECK_EQ_INT(cfg.tcp_port, 60000);
+  CHECK_EQ_INT(cfg.websocket_port, 8000);
+  CHECK_EQ_INT(cfg.max_connections, 50);
+  CHECK(!cfg.websocket_support && !cfg.test_echo);
+  char *a[] = {"cwaku-node",
+               "--listen-address=127.0.0.1",
+               "--tcp-port=0",
+               "--websocket-support",
+               "--websocket-port",
+               "9001",
+               "--staticnode=/ip4/127.0.0.1/tcp/60000/p2p/"
+               "16Uiu2HAm3cuhhRL2msUuLF62KRSfneFDx94RsuouyW25Ho42cFMq",
+               "--max-connections=7",
+               "--test-echo",
+               "false"};
+  CHECK_EQ_INT(parse(&cfg, err, 10, a), 0);
+  CHECK_EQ_STR(cfg.listen_address, "127.0.0.1");
+  CHECK_EQ_INT(cfg.tcp_port, 0);
+  CHECK(cfg.websocket_support);
+  CHECK_EQ_INT(cfg.websocket_port, 9001);
+  CHECK_EQ_INT(cfg.num_staticnodes, 1);
+  CHECK(strstr(cfg.staticnodes[0], "/tcp/60000/p2p/16Uiu2") != NULL);
+  CHECK_EQ_INT(cfg.max_connections, 7);
+  CHECK(!cfg.test_echo);
+  char *b1[] = {"cwaku-node", "--listen-address=localhost"};
+  CHECK_EQ_INT(parse(&cfg, err, 2, b1), CWAKU_ECONFIG);
+  char *b2[] = {"cwaku-node", "--staticnode=/ip4/127.0.0.1/tcp/1"};
+  CHECK_EQ_INT(parse(&cfg, err, 2, b2), CWAKU_ECONFIG); /* no /p2p/ */
+  char *b3[] = {"cwaku-node", "--websocket-support=yes"};
+  CHECK_EQ_INT(parse(&cfg, err, 2, b3), CWAKU_ECONFIG);
+  char *b4[] = {"cwaku-node", "--max-connections=0"};
+  CHECK_EQ_INT(parse(&cfg, err, 2, b4), CWAKU_ECONFIG);
+  char *b5[] = {"cwaku-node", "--listen-address=::1", "--tcp-port=65536"};
+  CHECK_EQ_INT(parse(&cfg, err, 3, b5), CWAKU_ECONFIG);
+  const char *text =
+      "websocket-support = true\nstaticnode = [\n"
+      "  \"/ip4/10.0.0.1/tcp/1/p2p/"
+      "16Uiu2HAm3cuhhRL2msUuLF62KRSfneFDx94RsuouyW25Ho42cFMq\",\n"
+      "  \"/dns4/a.example/tcp/443/wss/p2p/"
+      "16Uiu2HAm3cuhhRL2msUuLF62KRSfneFDx94RsuouyW25Ho42cFMq\"]\n";
+  cwaku_node_config_init(&cfg);
+  CHECK_EQ_INT(cwaku_node_config_parse_toml(&cfg, err, sizeof err, text), 0);
+  CHECK(cfg.websocket_support);
+  CHECK_EQ_INT(cfg.num_staticnodes, 2);
+}
+
 static void test_toml(void) {
   struct cwaku_node_config cfg;
   char err[256];
@@ -105,6 +156,7 @@ static void test_file_and_flags(void) {
 
 int main(void) {
   test_flags();
+  test_transport_flags();
   test_toml();
   test_file_and_flags();
   return check_summary("config");
