@@ -10,7 +10,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 packages=(
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev clang-format
   libsodium-dev libsecp256k1-dev nettle-dev libssl-dev
-  libprotobuf-c-dev protobuf-c-compiler libjansson-dev libuv1-dev
+  libprotobuf-c-dev protobuf-c-compiler libjansson-dev libuv1-dev libwslay-dev
 )
 # Any npm will do to fetch the pinned Node.js 22: Debian's, or one that
 # came with a Node.js from elsewhere (whose nodejs package conflicts with

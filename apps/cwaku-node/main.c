@@ -1,6 +1,7 @@
 /* cwaku-node: the daemon. For now it loads its configuration, shows who it
  * is and runs its event loop until SIGINT or SIGTERM; the protocols are
  * mounted here as later milestones land. */
+#include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -32,6 +33,9 @@ static void on_signal(uv_signal_t *sig, int signum) {
 
 /* Runs the node until a stop signal; the caller wipes the config. */
 static int run_node(struct cwaku_node_config *cfg) {
+  /* A write to a connection the peer closed is an error on that connection,
+   * not a reason to end the process. */
+  signal(SIGPIPE, SIG_IGN);
   cwaku_log_set_level(cfg->log_level);
   if (sodium_init() < 0) {
     fprintf(stderr, "cwaku-node: libsodium failed to initialise\n");
