@@ -1,6 +1,7 @@
-/* cwaku-node: the daemon. For now it loads its configuration, shows who it
- * is and runs its event loop until SIGINT or SIGTERM; the protocols are
- * mounted here as later milestones land. */
+/* cwaku-node: the daemon. It loads its configuration, shows who it is,
+ * listens and keeps its static peers connected (libp2p with identify and
+ * ping), and runs until SIGINT or SIGTERM; the Waku protocols are mounted
+ * here as later milestones land. */
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -8,27 +9,38 @@
 #include <uv.h>
 
 #include "cwaku/config.h"
+#include "cwaku/identity.h"
 #include "cwaku/log.h"
 #include "cwaku/peer_id.h"
+#include "node/host.h"
 
 struct node {
   uv_loop_t loop;
   uv_signal_t sigint;
   uv_signal_t sigterm;
   int stop_signal;
+  struct cwaku_host *host;
 };
 
 static void on_closed(uv_handle_t *h) {
   (void)h;
 }
 
+/* Every connection and listener is closed: let the loop end. */
+static void on_host_stopped(void *arg) {
+  struct node *n = arg;
+  uv_close((uv_handle_t *)&n->sigint, on_closed);
+  uv_close((uv_handle_t *)&n->sigterm, on_closed);
+}
+
 static void on_signal(uv_signal_t *sig, int signum) {
   struct node *n = sig->data;
+  if (n->stop_signal)
+    return; /* already stopping */
   n->stop_signal = signum;
   cwaku_log(CWAKU_LOG_NOTICE, "node", "received %s, stopping",
             signum == SIGINT ? "SIGINT" : "SIGTERM");
-  uv_close((uv_handle_t *)&n->sigint, on_closed);
-  uv_close((uv_handle_t *)&n->sigterm, on_closed);
+  cwaku_host_stop(n->host, on_host_stopped, n);
 }
 
 /* Runs the node until a stop signal; the caller wipes the config. */
@@ -82,10 +94,23 @@ static int run_node(struct cwaku_node_config *cfg) {
          id_text, cfg->cluster_id, cfg->num_shards ? shards : "(none)");
   fflush(stdout);
 
+  cwaku_identity_key identity;
+  int r = cwaku_identity_from_secp256k1(&identity, &cfg->nodekey)
+              ? cwaku_host_new(&n.host, &n.loop, cfg, &identity)
+              : CWAKU_EKEY;
+  if (!r)
+    r = cwaku_host_start(n.host);
+  if (r) {
+    fprintf(stderr, "cwaku-node: cannot start: %s\n", cwaku_strerror(r));
+    cwaku_identity_key_clear(&identity);
+    return 1;
+  }
   cwaku_log(CWAKU_LOG_INFO, "node", "running; stop with Ctrl-C");
 
   uv_run(&n.loop, UV_RUN_DEFAULT);
   uv_loop_close(&n.loop);
+  cwaku_host_free(n.host);
+  cwaku_identity_key_clear(&identity);
   cwaku_log(CWAKU_LOG_NOTICE, "node", "stopped");
   return 0;
 }

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "cwaku/error.h"
+#include "cwaku/identity.h"
 #include "cwaku/key.h"
 
 #define CWAKU_PEER_ID_MAX_BYTES 64
@@ -29,5 +30,28 @@ CWAKU_MUST_CHECK int cwaku_peer_id_from_string(cwaku_peer_id *out,
 /* When the id embeds a secp256k1 key (identity multihash), extracts it. */
 CWAKU_MUST_CHECK int cwaku_peer_id_secp256k1_key(cwaku_pubkey *out,
                                                  const cwaku_peer_id *id);
+
+/* The id of any key, given its encoded PublicKey protobuf: the identity
+ * multihash when it is at most 42 bytes, else sha2-256. An Ed25519 key gives
+ * "12D3KooW..." in base58btc. */
+void cwaku_peer_id_from_public_key_pb(cwaku_peer_id *out, const uint8_t *pb,
+                                      size_t pblen);
+void cwaku_peer_id_from_pubkey(cwaku_peer_id *out,
+                               const cwaku_identity_pubkey *pk);
+/* When the id embeds its key (identity multihash of a PublicKey of a type
+ * we support), extracts it; CWAKU_EKEY otherwise (e.g. sha2-256 ids). */
+CWAKU_MUST_CHECK int cwaku_peer_id_pubkey(cwaku_identity_pubkey *out,
+                                          const cwaku_peer_id *id);
+int cwaku_peer_id_equal(const cwaku_peer_id *a, const cwaku_peer_id *b);
+
+/* The CIDv1 text form: multibase 'b' (base32, lower case, no padding) of
+ * version 1, multicodec libp2p-key (0x72), multihash. */
+CWAKU_MUST_CHECK int cwaku_peer_id_to_cid_string(char *out, size_t outcap,
+                                                 const cwaku_peer_id *id);
+CWAKU_MUST_CHECK int cwaku_peer_id_from_cid_string(cwaku_peer_id *out,
+                                                   const char *text);
+/* Either text form, as peer-ids.md §Decoding tells them apart: "1..." or
+ * "Qm..." is a bare base58btc multihash; anything else a multibase CID. */
+CWAKU_MUST_CHECK int cwaku_peer_id_parse(cwaku_peer_id *out, const char *text);
 
 #endif

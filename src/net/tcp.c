@@ -119,8 +119,10 @@ static int tcp_write(struct cwaku__pipe *p, const uint8_t *data, size_t len) {
     return CWAKU_EIO;
   if (len == 0)
     return 0;
-  if (len > CWAKU_TCP_MAX_QUEUED - tp->queued)
+  if (len > CWAKU_TCP_MAX_QUEUED - tp->queued) {
+    tp->above_high_water = true; /* on_drain tells when to try again */
     return CWAKU_ETOOBIG;
+  }
   struct write_req *wr = malloc(sizeof *wr + len);
   if (!wr)
     return CWAKU_ENOMEM;

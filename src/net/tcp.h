@@ -8,7 +8,7 @@
 #include "pipe.h"
 
 /* Queue cap per connection, and the level below which on_drain fires. */
-#define CWAKU_TCP_MAX_QUEUED (16u * 1024 * 1024)
+#define CWAKU_TCP_MAX_QUEUED (4u * 1024 * 1024)
 #define CWAKU_TCP_LOW_WATER (1u * 1024 * 1024)
 
 struct cwaku__tcp_listener;

@@ -88,7 +88,7 @@ struct cwaku__muxer {
   const struct cwaku__muxer_ops *ops;
 };
 
-/* Sensible defaults: 256 KiB windows, 512 inbound streams, backlog 256,
+/* Sensible defaults: 256 KiB windows, 1024 inbound streams, backlog 256,
  * 4 MiB of output. */
 void cwaku__muxer_config_default(struct cwaku_muxer_config *cfg);
 

@@ -1,0 +1,479 @@
+#include "host.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cwaku/log.h"
+#include "cwaku/multiaddr.h"
+#include "cwaku/peer_id.h"
+#include "net/tcp.h"
+#include "net/websocket.h"
+#include "p2p/basic_protocols.h"
+#include "p2p/connection.h"
+
+#define DIAL_TIMEOUT_MS 10000
+#define REDIAL_MIN_MS 1000
+#define REDIAL_MAX_MS 60000
+
+struct host_conn;
+
+struct static_peer {
+  struct cwaku_host *host;
+  char text[CWAKU_CONFIG_ADDR_TEXT_MAX];
+  struct sockaddr_storage addr;
+  bool websocket;
+  char ws_host[80];
+  cwaku_peer_id peer;
+  uv_timer_t timer;
+  uint64_t backoff_ms;
+  bool connected; /* or dialing */
+};
+
+struct host_conn {
+  struct host_conn *next;
+  struct cwaku_host *host;
+  struct cwaku__pipe *pipe;
+  struct cwaku__conn *conn;
+  struct cwaku__conn_config cfg;
+  struct static_peer *sp; /* when this connection is to a static peer */
+  bool engine_closed;     /* the engine ended; close the pipe */
+  bool paused;            /* reading stopped until the output drains */
+};
+
+struct cwaku_host {
+  uv_loop_t *loop;
+  const struct cwaku_node_config *cfg;
+  const cwaku_identity_key *identity;
+  cwaku_peer_id peer_id;
+  char peer_text[CWAKU_PEER_ID_STRING_MAX];
+  struct cwaku__tcp_listener *tcp, *ws;
+  struct host_conn *conns;
+  size_t n_conns;
+  struct static_peer *statics;
+  size_t n_statics;
+  size_t timers_open;
+  /* protocols */
+  struct cwaku__proto_handler ping, echo;
+  struct cwaku__echo_streams echo_streams;
+  struct cwaku__identify_service *identify;
+  const struct cwaku__proto_handler *handlers[4];
+  size_t n_handlers;
+  const char *protocol_ids[4];
+  uint8_t pubkey_pb[CWAKU_IDENTITY_PUBKEY_PB_MAX];
+  size_t pubkey_pb_len;
+  char agent[32];
+  bool stopping;
+  void (*stopped)(void *arg);
+  void *stopped_arg;
+};
+
+static uint64_t now_ns(void) {
+  return uv_hrtime();
+}
+
+/* ---- output and lifecycle of one connection ----------------------------- */
+
+static void maybe_stopped(struct cwaku_host *h);
+
+/* Hands the engine's output to the pipe in pieces, as far as the pipe's
+ * queue takes them; the rest waits in the engine until the pipe drains. */
+static void flush(struct host_conn *hc) {
+  for (;;) {
+    const uint8_t *p;
+    size_t n;
+    cwaku__conn_output(hc->conn, &p, &n);
+    if (n > 64 * 1024)
+      n = 64 * 1024;
+    if (n == 0 || hc->pipe->ops->write(hc->pipe, p, n) != 0)
+      return;
+    cwaku__conn_output_consumed(hc->conn, n);
+  }
+}
+
+/* After every call into the engine: send what it produced, and stop
+ * reading from a peer we cannot send to (mplex has no flow control of its
+ * own: TCP's is what holds a fast sender back then). */
+static void after_engine_call(struct host_conn *hc) {
+  flush(hc);
+  if (hc->engine_closed) {
+    hc->pipe->ops->close(hc->pipe, 0); /* orderly: queued bytes go out */
+    return;
+  }
+  const uint8_t *p;
+  size_t n;
+  cwaku__conn_output(hc->conn, &p, &n);
+  bool stuck = n > 0;
+  if (stuck != hc->paused) {
+    hc->paused = stuck;
+    hc->pipe->ops->pause(hc->pipe, stuck);
+  }
+}
+
+static void schedule_redial(struct static_peer *sp);
+
+static void pipe_closed(struct cwaku__pipe *p, int err, void *arg) {
+  struct host_conn *hc = arg;
+  struct cwaku_host *h = hc->host;
+  if (!hc->engine_closed)
+    cwaku__conn_close(hc->conn, err ? err : CWAKU_EIO);
+  for (struct host_conn **pp = &h->conns; *pp; pp = &(*pp)->next)
+    if (*pp == hc) {
+      *pp = hc->next;
+      h->n_conns--;
+      break;
+    }
+  if (hc->sp) {
+    hc->sp->connected = false;
+    schedule_redial(hc->sp);
+  }
+  cwaku__conn_free(hc->conn);
+  free(hc);
+  maybe_stopped(h);
+}
+
+static void pipe_data(struct cwaku__pipe *p, const uint8_t *data, size_t len,
+                      void *arg) {
+  struct host_conn *hc = arg;
+  if (hc->engine_closed)
+    return;
+  cwaku__conn_recv(hc->conn, data, len, now_ns());
+  after_engine_call(hc);
+}
+
+static void pipe_drain(struct cwaku__pipe *p, void *arg) {
+  struct host_conn *hc = arg;
+  if (!hc->engine_closed)
+    after_engine_call(hc);
+}
+
+static void format_peer(char *out, size_t cap, const cwaku_peer_id *id) {
+  if (!id || cwaku_peer_id_to_string(out, cap, id) != 0)
+    snprintf(out, cap, "?");
+}
+
+static void conn_ready(struct cwaku__conn *c, void *arg) {
+  struct host_conn *hc = arg;
+  char peer[CWAKU_PEER_ID_STRING_MAX];
+  format_peer(peer, sizeof peer, cwaku__conn_remote_peer(c));
+  cwaku_log(CWAKU_LOG_INFO, "host", "connected %s %s via %s", peer,
+            hc->pipe->outbound ? "(outbound)" : "(inbound)",
+            cwaku__conn_muxer(c));
+  if (hc->sp)
+    hc->sp->backoff_ms = REDIAL_MIN_MS;
+  cwaku__identify_request(hc->host->identify, c);
+}
+
+static void conn_closed(struct cwaku__conn *c, int err, void *arg) {
+  struct host_conn *hc = arg;
+  hc->engine_closed = true;
+  char peer[CWAKU_PEER_ID_STRING_MAX];
+  format_peer(peer, sizeof peer, cwaku__conn_remote_peer(c));
+  cwaku_log(err ? CWAKU_LOG_DEBUG : CWAKU_LOG_INFO, "host",
+            "connection %s closed: %s", peer, cwaku_strerror(err));
+}
+
+static void on_identified(struct cwaku__conn *c,
+                          const struct cwaku__identify_msg *m, void *arg) {
+  char peer[CWAKU_PEER_ID_STRING_MAX];
+  format_peer(peer, sizeof peer, cwaku__conn_remote_peer(c));
+  char protos[2048];
+  size_t off = 0;
+  for (size_t i = 0; i < m->n_protocols && off + 2 < sizeof protos; i++) {
+    size_t n = m->protocols[i].len;
+    if (n > sizeof protos - off - 2)
+      n = sizeof protos - off - 2;
+    if (i)
+      protos[off++] = ',';
+    memcpy(protos + off, m->protocols[i].p, n);
+    off += n;
+  }
+  protos[off] = 0;
+  cwaku_log(CWAKU_LOG_INFO, "host", "identified %s agent=\"%.*s\" protocols=%s",
+            peer,
+            (int)(m->agent_version.len > 200 ? 200 : m->agent_version.len),
+            (const char *)m->agent_version.p, protos);
+}
+
+/* Wraps a pipe (TCP or WebSocket) in a connection engine. */
+static void adopt_pipe(struct cwaku_host *h, struct cwaku__pipe *p,
+                       struct static_peer *sp) {
+  if (h->stopping || h->n_conns >= h->cfg->max_connections) {
+    cwaku_log(CWAKU_LOG_DEBUG, "host", "refusing a connection: %s",
+              h->stopping ? "stopping" : "at max-connections");
+    p->cb.on_close = NULL;
+    p->ops->close(p, CWAKU_EIO);
+    if (sp) {
+      sp->connected = false;
+      schedule_redial(sp);
+    }
+    return;
+  }
+  struct host_conn *hc = calloc(1, sizeof *hc);
+  if (!hc) {
+    p->ops->close(p, CWAKU_ENOMEM);
+    return;
+  }
+  hc->host = h;
+  hc->pipe = p;
+  hc->sp = sp;
+  hc->cfg = (struct cwaku__conn_config){
+      .initiator = p->outbound,
+      .identity = h->identity,
+      .rng = cwaku_rng_system(),
+      .expected_peer = sp ? &sp->peer : NULL,
+      .handlers = h->handlers,
+      .n_handlers = h->n_handlers,
+      .on_ready = conn_ready,
+      .on_closed = conn_closed,
+      .arg = hc,
+  };
+  cwaku__muxer_config_default(&hc->cfg.muxer);
+  if (cwaku__conn_new(&hc->conn, &hc->cfg) != 0) {
+    free(hc);
+    p->ops->close(p, CWAKU_ENOMEM);
+    return;
+  }
+  p->cb.on_data = pipe_data;
+  p->cb.on_close = pipe_closed;
+  p->cb.on_drain = pipe_drain;
+  p->cb.arg = hc;
+  hc->next = h->conns;
+  h->conns = hc;
+  h->n_conns++;
+  flush(hc); /* the multistream header (and proposal when dialing) */
+}
+
+/* ---- listening ---------------------------------------------------------- */
+
+static void on_tcp_accept(struct cwaku__pipe *p, void *arg) {
+  adopt_pipe(arg, p, NULL);
+}
+
+static void on_ws_ready(struct cwaku__pipe *p, int err, void *arg) {
+  if (!err)
+    adopt_pipe(arg, p, NULL);
+}
+
+static void on_ws_accept(struct cwaku__pipe *p, void *arg) {
+  if (cwaku__ws_accept_pipe(p, on_ws_ready, arg) != 0)
+    p->ops->close(p, CWAKU_ENOMEM);
+}
+
+static void print_listen(struct cwaku_host *h, uint16_t port, bool ws) {
+  bool v6 = strchr(h->cfg->listen_address, ':') != NULL;
+  printf("Listening on /%s/%s/tcp/%u%s/p2p/%s\n", v6 ? "ip6" : "ip4",
+         h->cfg->listen_address, port, ws ? "/ws" : "", h->peer_text);
+}
+
+/* ---- dialing the static peers ------------------------------------------- */
+
+static void on_ws_dialed_ready(struct cwaku__pipe *p, int err, void *arg) {
+  struct static_peer *sp = arg;
+  if (err) {
+    sp->connected = false;
+    schedule_redial(sp);
+    return;
+  }
+  adopt_pipe(sp->host, p, sp);
+}
+
+static void on_dialed(struct cwaku__pipe *p, int err, void *arg) {
+  struct static_peer *sp = arg;
+  if (err) {
+    cwaku_log(CWAKU_LOG_DEBUG, "host", "dial %s failed", sp->text);
+    sp->connected = false;
+    schedule_redial(sp);
+    return;
+  }
+  if (sp->websocket) {
+    if (cwaku__ws_connect_pipe(p, sp->ws_host, on_ws_dialed_ready, sp) != 0)
+      p->ops->close(p, CWAKU_EIO);
+    return;
+  }
+  adopt_pipe(sp->host, p, sp);
+}
+
+static void dial_static(struct static_peer *sp) {
+  if (sp->connected || sp->host->stopping)
+    return;
+  sp->connected = true;
+  if (cwaku__tcp_dial(sp->host->loop, (struct sockaddr *)&sp->addr,
+                      DIAL_TIMEOUT_MS, on_dialed, sp) != 0) {
+    sp->connected = false;
+    schedule_redial(sp);
+  }
+}
+
+static void on_redial_timer(uv_timer_t *t) {
+  dial_static(t->data);
+}
+
+static void schedule_redial(struct static_peer *sp) {
+  if (sp->host->stopping)
+    return;
+  uv_timer_start(&sp->timer, on_redial_timer, sp->backoff_ms, 0);
+  sp->backoff_ms *= 2;
+  if (sp->backoff_ms > REDIAL_MAX_MS)
+    sp->backoff_ms = REDIAL_MAX_MS;
+}
+
+/* Reads /ip4|ip6/A/tcp/P[/ws]/p2p/ID from a static-node multiaddr. */
+static int parse_static(struct static_peer *sp, const char *text) {
+  uint8_t bin[CWAKU_MULTIADDR_MAX_BYTES];
+  size_t binlen = sizeof bin;
+  if (cwaku_multiaddr_from_string(bin, &binlen, text) != 0)
+    return CWAKU_EMULTIADDR;
+  char ip[64];
+  unsigned port;
+  char rest[CWAKU_CONFIG_ADDR_TEXT_MAX];
+  bool v6 = strncmp(text, "/ip6/", 5) == 0;
+  if ((strncmp(text, "/ip4/", 5) != 0 && !v6) ||
+      sscanf(text + 5, "%63[^/]/tcp/%u%511s", ip, &port, rest) != 3 ||
+      port > 0xffff)
+    return CWAKU_EUNSUPPORTED; /* dns names: later */
+  const char *p2p = strstr(rest, "/p2p/");
+  if (!p2p || cwaku_peer_id_from_string(&sp->peer, p2p + 5) != 0)
+    return CWAKU_EMULTIADDR;
+  sp->websocket = strncmp(rest, "/ws/", 4) == 0;
+  if (v6 ? uv_ip6_addr(ip, (int)port, (struct sockaddr_in6 *)&sp->addr)
+         : uv_ip4_addr(ip, (int)port, (struct sockaddr_in *)&sp->addr))
+    return CWAKU_EMULTIADDR;
+  snprintf(sp->ws_host, sizeof sp->ws_host, v6 ? "[%s]:%u" : "%s:%u", ip, port);
+  return 0;
+}
+
+/* ---- the host ----------------------------------------------------------- */
+
+int cwaku_host_new(struct cwaku_host **out, uv_loop_t *loop,
+                   const struct cwaku_node_config *cfg,
+                   const cwaku_identity_key *identity) {
+  struct cwaku_host *h = calloc(1, sizeof *h);
+  if (!h)
+    return CWAKU_ENOMEM;
+  h->loop = loop;
+  h->cfg = cfg;
+  h->identity = identity;
+  cwaku_identity_pubkey pk;
+  if (!cwaku_identity_public(&pk, identity)) {
+    free(h);
+    return CWAKU_EKEY;
+  }
+  cwaku_peer_id_from_pubkey(&h->peer_id, &pk);
+  if (cwaku_peer_id_to_string(h->peer_text, sizeof h->peer_text, &h->peer_id) !=
+      0) {
+    free(h);
+    return CWAKU_EKEY;
+  }
+  cwaku_identity_pubkey_encode(h->pubkey_pb, &h->pubkey_pb_len, &pk);
+  snprintf(h->agent, sizeof h->agent, "cwaku/%s", CWAKU_VERSION);
+
+  cwaku__ping_handler(&h->ping);
+  cwaku__echo_handler(&h->echo, &h->echo_streams);
+  h->protocol_ids[0] = CWAKU_IDENTIFY_PROTOCOL;
+  h->protocol_ids[1] = CWAKU_IDENTIFY_PUSH_PROTOCOL;
+  h->protocol_ids[2] = CWAKU_PING_PROTOCOL;
+  h->protocol_ids[3] = CWAKU_ECHO_PROTOCOL;
+  size_t nprotos = cfg->test_echo ? 4 : 3;
+  struct cwaku__identify_info info = {
+      .protocol_version = "ipfs/0.1.0",
+      .agent_version = h->agent,
+      .public_key = {h->pubkey_pb, h->pubkey_pb_len},
+      .protocols = h->protocol_ids,
+      .n_protocols = nprotos,
+  };
+  int r = cwaku__identify_service_new(&h->identify, &info, on_identified, h);
+  if (r) {
+    free(h);
+    return r;
+  }
+  h->handlers[h->n_handlers++] = cwaku__identify_handler(h->identify);
+  h->handlers[h->n_handlers++] = cwaku__identify_push_handler(h->identify);
+  h->handlers[h->n_handlers++] = &h->ping;
+  if (cfg->test_echo)
+    h->handlers[h->n_handlers++] = &h->echo;
+
+  h->statics = calloc(cfg->num_staticnodes + 1, sizeof *h->statics);
+  if (!h->statics) {
+    cwaku_host_free(h);
+    return CWAKU_ENOMEM;
+  }
+  for (size_t i = 0; i < cfg->num_staticnodes; i++) {
+    struct static_peer *sp = &h->statics[h->n_statics];
+    if (parse_static(sp, cfg->staticnodes[i]) != 0) {
+      cwaku_log(CWAKU_LOG_WARN, "host",
+                "staticnode %s: only /ip4|ip6/../tcp/..[/ws]/p2p/.. can be "
+                "dialed yet; skipped",
+                cfg->staticnodes[i]);
+      continue;
+    }
+    sp->host = h;
+    snprintf(sp->text, sizeof sp->text, "%s", cfg->staticnodes[i]);
+    sp->backoff_ms = REDIAL_MIN_MS;
+    uv_timer_init(loop, &sp->timer);
+    sp->timer.data = sp;
+    h->timers_open++;
+    h->n_statics++;
+  }
+  *out = h;
+  return 0;
+}
+
+int cwaku_host_start(struct cwaku_host *h) {
+  uint16_t port;
+  int r = cwaku__tcp_listen(&h->tcp, &port, h->loop, h->cfg->listen_address,
+                            h->cfg->tcp_port, on_tcp_accept, h);
+  if (r)
+    return r;
+  print_listen(h, port, false);
+  if (h->cfg->websocket_support) {
+    r = cwaku__tcp_listen(&h->ws, &port, h->loop, h->cfg->listen_address,
+                          h->cfg->websocket_port, on_ws_accept, h);
+    if (r)
+      return r;
+    print_listen(h, port, true);
+  }
+  fflush(stdout);
+  for (size_t i = 0; i < h->n_statics; i++)
+    dial_static(&h->statics[i]);
+  return 0;
+}
+
+static void timer_closed(uv_handle_t *t) {
+  struct static_peer *sp = t->data;
+  sp->host->timers_open--;
+  maybe_stopped(sp->host);
+}
+
+static void maybe_stopped(struct cwaku_host *h) {
+  if (h->stopping && h->n_conns == 0 && h->timers_open == 0 && h->stopped) {
+    void (*done)(void *) = h->stopped;
+    h->stopped = NULL;
+    done(h->stopped_arg);
+  }
+}
+
+void cwaku_host_stop(struct cwaku_host *h, void (*done)(void *arg), void *arg) {
+  h->stopping = true;
+  h->stopped = done;
+  h->stopped_arg = arg;
+  cwaku__tcp_listener_close(h->tcp);
+  cwaku__tcp_listener_close(h->ws);
+  h->tcp = h->ws = NULL;
+  for (size_t i = 0; i < h->n_statics; i++)
+    uv_close((uv_handle_t *)&h->statics[i].timer, timer_closed);
+  for (struct host_conn *hc = h->conns; hc; hc = hc->next) {
+    if (!hc->engine_closed)
+      cwaku__conn_close(hc->conn, 0);
+    after_engine_call(hc);
+  }
+  maybe_stopped(h);
+}
+
+void cwaku_host_free(struct cwaku_host *h) {
+  if (!h)
+    return;
+  cwaku__identify_service_free(h->identify);
+  free(h->statics);
+  free(h);
+}
