@@ -63,6 +63,9 @@ struct cwaku_host {
   uint8_t pubkey_pb[CWAKU_IDENTITY_PUBKEY_PB_MAX];
   size_t pubkey_pb_len;
   char agent[32];
+  uint8_t listen_bin[2][64];
+  struct cwaku__bytes listen_addrs[2];
+  size_t n_listen;
   bool stopping;
   void (*stopped)(void *arg);
   void *stopped_arg;
@@ -173,6 +176,14 @@ static void conn_closed(struct cwaku__conn *c, int err, void *arg) {
             "connection %s closed: %s", peer, cwaku_strerror(err));
 }
 
+static bool observed_addr(struct cwaku__bytes *out, struct cwaku__conn *c,
+                          void *arg) {
+  struct host_conn *hc = cwaku__conn_arg(c);
+  out->p = hc->pipe->remote_addr;
+  out->len = hc->pipe->remote_addr_len;
+  return out->len > 0;
+}
+
 static void on_identified(struct cwaku__conn *c,
                           const struct cwaku__identify_msg *m, void *arg) {
   char peer[CWAKU_PEER_ID_STRING_MAX];
@@ -260,8 +271,24 @@ static void on_ws_accept(struct cwaku__pipe *p, void *arg) {
     p->ops->close(p, CWAKU_ENOMEM);
 }
 
+/* Prints the address and keeps its binary form for identify. */
 static void print_listen(struct cwaku_host *h, uint16_t port, bool ws) {
   bool v6 = strchr(h->cfg->listen_address, ':') != NULL;
+  struct sockaddr_storage ss;
+  if (v6)
+    uv_ip6_addr(h->cfg->listen_address, port, (struct sockaddr_in6 *)&ss);
+  else
+    uv_ip4_addr(h->cfg->listen_address, port, (struct sockaddr_in *)&ss);
+  uint8_t *bin = h->listen_bin[h->n_listen];
+  size_t len = cwaku__tcp_multiaddr(bin, (struct sockaddr *)&ss);
+  if (ws && len) {
+    bin[len++] = 0xdd; /* /ws */
+    bin[len++] = 0x03;
+  }
+  h->listen_addrs[h->n_listen].p = bin;
+  h->listen_addrs[h->n_listen].len = len;
+  h->n_listen++;
+  cwaku__identify_service_set_addrs(h->identify, h->listen_addrs, h->n_listen);
   printf("Listening on /%s/%s/tcp/%u%s/p2p/%s\n", v6 ? "ip6" : "ip4",
          h->cfg->listen_address, port, ws ? "/ws" : "", h->peer_text);
 }
@@ -387,6 +414,7 @@ int cwaku_host_new(struct cwaku_host **out, uv_loop_t *loop,
     free(h);
     return r;
   }
+  cwaku__identify_service_set_observer(h->identify, observed_addr, h);
   h->handlers[h->n_handlers++] = cwaku__identify_handler(h->identify);
   h->handlers[h->n_handlers++] = cwaku__identify_push_handler(h->identify);
   h->handlers[h->n_handlers++] = &h->ping;

@@ -162,6 +162,8 @@ struct cwaku__identify_service {
   struct cwaku__identify_info info;
   cwaku__identified_fn on_identified;
   void *arg;
+  cwaku__observed_fn observed;
+  void *observed_arg;
   struct cwaku__proto_handler request, push, client;
   struct stream_state *reading; /* streams we read an identify from */
 };
@@ -172,10 +174,13 @@ static void identify_open(struct cwaku__conn *c, uint64_t stream, bool inbound,
   struct cwaku__identify_service *s = ctx;
   if (!inbound)
     return; /* our request: wait for the answer */
+  struct cwaku__identify_info info = s->info;
+  if (s->observed && !s->observed(&info.observed_addr, c, s->observed_arg))
+    info.observed_addr.len = 0;
   struct cwaku__wbuf w;
   cwaku__wbuf_init(&w, CWAKU_IDENTIFY_MAX_SEND + 16);
   size_t accepted = 0;
-  int r = cwaku__identify_encode(&w, &s->info);
+  int r = cwaku__identify_encode(&w, &info);
   if (!r)
     r = cwaku__conn_stream_write(c, stream, w.p, w.len, &accepted);
   cwaku__wbuf_clear(&w);
@@ -255,6 +260,19 @@ void cwaku__identify_service_free(struct cwaku__identify_service *s) {
   while (s->reading)
     drop_state(&s->reading, s->reading->conn, s->reading->id);
   free(s);
+}
+
+void cwaku__identify_service_set_addrs(struct cwaku__identify_service *s,
+                                       const struct cwaku__bytes *addrs,
+                                       size_t n) {
+  s->info.listen_addrs = addrs;
+  s->info.n_listen_addrs = n;
+}
+
+void cwaku__identify_service_set_observer(struct cwaku__identify_service *s,
+                                          cwaku__observed_fn fn, void *arg) {
+  s->observed = fn;
+  s->observed_arg = arg;
 }
 
 const struct cwaku__proto_handler *

@@ -39,6 +39,17 @@ const struct cwaku__proto_handler *
 cwaku__identify_handler(struct cwaku__identify_service *s);
 const struct cwaku__proto_handler *
 cwaku__identify_push_handler(struct cwaku__identify_service *s);
+/* Our listen addresses (binary multiaddrs; the caller keeps them alive),
+ * sent from now on. */
+void cwaku__identify_service_set_addrs(struct cwaku__identify_service *s,
+                                       const struct cwaku__bytes *addrs,
+                                       size_t n);
+/* How the service learns the remote's address on a connection, to report
+ * it back as observedAddr; returns false when unknown. */
+typedef bool (*cwaku__observed_fn)(struct cwaku__bytes *out,
+                                   struct cwaku__conn *c, void *arg);
+void cwaku__identify_service_set_observer(struct cwaku__identify_service *s,
+                                          cwaku__observed_fn fn, void *arg);
 /* Asks the remote of c who it is (on a connection that just became
  * ready). */
 int cwaku__identify_request(struct cwaku__identify_service *s,

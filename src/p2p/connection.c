@@ -486,6 +486,10 @@ const cwaku_peer_id *cwaku__conn_remote_peer(const struct cwaku__conn *c) {
   return c->noise_started ? cwaku__noise_remote_peer(&c->noise) : NULL;
 }
 
+void *cwaku__conn_arg(const struct cwaku__conn *c) {
+  return c->cfg.arg;
+}
+
 const char *cwaku__conn_muxer(const struct cwaku__conn *c) {
   return c->mux_name;
 }

@@ -96,6 +96,8 @@ void cwaku__conn_close(struct cwaku__conn *c, int err);
 enum cwaku__conn_state cwaku__conn_state(const struct cwaku__conn *c);
 const cwaku_peer_id *cwaku__conn_remote_peer(const struct cwaku__conn *c);
 const char *cwaku__conn_muxer(const struct cwaku__conn *c);
+/* The arg of the connection's config (the driver's handle on it). */
+void *cwaku__conn_arg(const struct cwaku__conn *c);
 
 /* Opens a stream for protocol; h->on_open runs once the remote agreed, or
  * h->on_close with CWAKU_EUNSUPPORTED when it did not. */
