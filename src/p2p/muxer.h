@@ -1,15 +1,18 @@
 /* The stream-muxer interface shared by yamux and mplex.
  *
- * A muxer is a sans-IO engine over one secured connection: the driver feeds
- * it the bytes read from the connection (cwaku__muxer_recv), sends the bytes
- * it produces (cwaku__muxer_output / _output_consumed), and takes its events
- * one at a time (cwaku__muxer_next_event). Time comes in as an argument; the
- * engine never reads a clock, a socket or a random source.
+ * A muxer is a sans-IO engine over one secured connection: through its ops
+ * the driver feeds it the bytes read from the connection (recv), sends the
+ * bytes it produces (output / output_consumed), and takes its events one at
+ * a time (next_event). Time comes in as an argument; the engine never reads
+ * a clock, a socket or a random source.
  *
- * Data events point into the engine's buffers and stay valid until the next
- * call into the engine. Received data counts against the stream's receive
- * window until the application reports it consumed
- * (cwaku__muxer_stream_consumed); that is what bounds memory per stream. */
+ * Events: STREAM_OPENED only for streams the remote opened; exactly one of
+ * STREAM_CLOSED or STREAM_RESET ends every stream (RESET also after our own
+ * reset); WRITABLE follows a write that accepted less than offered. Data
+ * events point into the engine's buffers and stay valid until the next call
+ * into the engine; so does the pointer from output. Received data counts
+ * against the stream's receive window until the application reports it
+ * consumed (stream_consumed); that is what bounds memory per stream. */
 #ifndef CWAKU_P2P_MUXER_H
 #define CWAKU_P2P_MUXER_H
 
