@@ -11,10 +11,15 @@
 #include "net/websocket.h"
 #include "p2p/basic_protocols.h"
 #include "p2p/connection.h"
+#include "p2p/peer_store.h"
 
 #define DIAL_TIMEOUT_MS 10000
 #define REDIAL_MIN_MS 1000
 #define REDIAL_MAX_MS 60000
+/* Keep-alive: a muxer ping on every connection this often (js-libp2p pings
+ * every 10 s too), which also measures latency for the peer store. */
+#define KEEPALIVE_MS 10000
+#define PEER_STORE_CAPACITY 1000
 
 struct host_conn;
 
@@ -63,6 +68,8 @@ struct cwaku_host {
   uint8_t pubkey_pb[CWAKU_IDENTITY_PUBKEY_PB_MAX];
   size_t pubkey_pb_len;
   char agent[32];
+  struct cwaku_peer_store *peers;
+  uv_timer_t keepalive;
   uint8_t listen_bin[2][64];
   struct cwaku__bytes listen_addrs[2];
   size_t n_listen;
@@ -164,12 +171,38 @@ static void conn_ready(struct cwaku__conn *c, void *arg) {
             cwaku__conn_muxer(c));
   if (hc->sp)
     hc->sp->backoff_ms = REDIAL_MIN_MS;
+  const cwaku_peer_id *id = cwaku__conn_remote_peer(c);
+  struct cwaku_peer *p =
+      id ? cwaku_peer_store_upsert(hc->host->peers, id,
+                                   hc->sp ? CWAKU_PEER_SOURCE_STATIC
+                                   : hc->pipe->outbound
+                                       ? CWAKU_PEER_SOURCE_DISCOVERY
+                                       : CWAKU_PEER_SOURCE_INBOUND,
+                                   now_ns())
+         : NULL;
+  if (p) {
+    p->connected = true;
+    if (hc->pipe->outbound) /* where we reached it */
+      cwaku_peer_add_addr(p, hc->pipe->remote_addr, hc->pipe->remote_addr_len);
+  }
   cwaku__identify_request(hc->host->identify, c);
+}
+
+static void conn_rtt(struct cwaku__conn *c, uint64_t rtt_ns, void *arg) {
+  struct host_conn *hc = arg;
+  const cwaku_peer_id *id = cwaku__conn_remote_peer(c);
+  struct cwaku_peer *p = id ? cwaku_peer_store_get(hc->host->peers, id) : NULL;
+  if (p)
+    p->rtt_ns = rtt_ns;
 }
 
 static void conn_closed(struct cwaku__conn *c, int err, void *arg) {
   struct host_conn *hc = arg;
   hc->engine_closed = true;
+  const cwaku_peer_id *id = cwaku__conn_remote_peer(c);
+  struct cwaku_peer *p = id ? cwaku_peer_store_get(hc->host->peers, id) : NULL;
+  if (p)
+    p->connected = false; /* (another connection to it may remain) */
   char peer[CWAKU_PEER_ID_STRING_MAX];
   format_peer(peer, sizeof peer, cwaku__conn_remote_peer(c));
   cwaku_log(err ? CWAKU_LOG_DEBUG : CWAKU_LOG_INFO, "host",
@@ -186,6 +219,22 @@ static bool observed_addr(struct cwaku__bytes *out, struct cwaku__conn *c,
 
 static void on_identified(struct cwaku__conn *c,
                           const struct cwaku__identify_msg *m, void *arg) {
+  struct cwaku_host *h = arg;
+  const cwaku_peer_id *id = cwaku__conn_remote_peer(c);
+  struct cwaku_peer *p = id ? cwaku_peer_store_get(h->peers, id) : NULL;
+  if (p) {
+    cwaku_peer_set_agent(p, (const char *)m->agent_version.p,
+                         m->agent_version.len);
+    const char *ids[CWAKU_IDENTIFY_MAX_PROTOCOLS];
+    size_t lens[CWAKU_IDENTIFY_MAX_PROTOCOLS];
+    for (size_t i = 0; i < m->n_protocols; i++) {
+      ids[i] = (const char *)m->protocols[i].p;
+      lens[i] = m->protocols[i].len;
+    }
+    cwaku_peer_set_protocols(p, ids, lens, m->n_protocols);
+    for (size_t i = 0; i < m->n_listen_addrs; i++)
+      cwaku_peer_add_addr(p, m->listen_addrs[i].p, m->listen_addrs[i].len);
+  }
   char peer[CWAKU_PEER_ID_STRING_MAX];
   format_peer(peer, sizeof peer, cwaku__conn_remote_peer(c));
   char protos[2048];
@@ -237,6 +286,7 @@ static void adopt_pipe(struct cwaku_host *h, struct cwaku__pipe *p,
       .n_handlers = h->n_handlers,
       .on_ready = conn_ready,
       .on_closed = conn_closed,
+      .on_rtt = conn_rtt,
       .arg = hc,
   };
   cwaku__muxer_config_default(&hc->cfg.muxer);
@@ -336,6 +386,16 @@ static void on_redial_timer(uv_timer_t *t) {
   dial_static(t->data);
 }
 
+static void on_keepalive(uv_timer_t *t) {
+  struct cwaku_host *h = t->data;
+  for (struct host_conn *hc = h->conns; hc; hc = hc->next) {
+    if (hc->engine_closed || cwaku__conn_state(hc->conn) != CWAKU__CONN_READY)
+      continue;
+    cwaku__conn_ping(hc->conn, now_ns()); /* mplex: unsupported, fine */
+    after_engine_call(hc);
+  }
+}
+
 static void schedule_redial(struct static_peer *sp) {
   if (sp->host->stopping)
     return;
@@ -422,7 +482,8 @@ int cwaku_host_new(struct cwaku_host **out, uv_loop_t *loop,
     h->handlers[h->n_handlers++] = &h->echo;
 
   h->statics = calloc(cfg->num_staticnodes + 1, sizeof *h->statics);
-  if (!h->statics) {
+  if (!h->statics ||
+      cwaku_peer_store_new(&h->peers, PEER_STORE_CAPACITY) != 0) {
     cwaku_host_free(h);
     return CWAKU_ENOMEM;
   }
@@ -462,6 +523,10 @@ int cwaku_host_start(struct cwaku_host *h) {
     print_listen(h, port, true);
   }
   fflush(stdout);
+  uv_timer_init(h->loop, &h->keepalive);
+  h->keepalive.data = h;
+  h->timers_open++;
+  uv_timer_start(&h->keepalive, on_keepalive, KEEPALIVE_MS, KEEPALIVE_MS);
   for (size_t i = 0; i < h->n_statics; i++)
     dial_static(&h->statics[i]);
   return 0;
@@ -471,6 +536,12 @@ static void timer_closed(uv_handle_t *t) {
   struct static_peer *sp = t->data;
   sp->host->timers_open--;
   maybe_stopped(sp->host);
+}
+
+static void keepalive_closed(uv_handle_t *t) {
+  struct cwaku_host *h = t->data;
+  h->timers_open--;
+  maybe_stopped(h);
 }
 
 static void maybe_stopped(struct cwaku_host *h) {
@@ -490,6 +561,8 @@ void cwaku_host_stop(struct cwaku_host *h, void (*done)(void *arg), void *arg) {
   h->tcp = h->ws = NULL;
   for (size_t i = 0; i < h->n_statics; i++)
     uv_close((uv_handle_t *)&h->statics[i].timer, timer_closed);
+  if (uv_is_active((uv_handle_t *)&h->keepalive) || h->keepalive.data == h)
+    uv_close((uv_handle_t *)&h->keepalive, keepalive_closed);
   for (struct host_conn *hc = h->conns; hc; hc = hc->next) {
     if (!hc->engine_closed)
       cwaku__conn_close(hc->conn, 0);
@@ -502,6 +575,7 @@ void cwaku_host_free(struct cwaku_host *h) {
   if (!h)
     return;
   cwaku__identify_service_free(h->identify);
+  cwaku_peer_store_free(h->peers);
   free(h->statics);
   free(h);
 }

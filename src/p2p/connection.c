@@ -245,8 +245,8 @@ static void handle_events(struct cwaku__conn *c) {
                                                                : 0);
       break;
     case CWAKU_MUXER_EV_PING:
-      cwaku_log(CWAKU_LOG_TRACE, "conn", "muxer ping rtt %llu us",
-                (unsigned long long)(ev.rtt_ns / 1000));
+      if (c->cfg.on_rtt)
+        c->cfg.on_rtt(c, ev.rtt_ns, c->cfg.arg);
       break;
     case CWAKU_MUXER_EV_GOAWAY:
       cwaku_log(CWAKU_LOG_DEBUG, "conn", "remote sent go-away (%d)", ev.error);

@@ -68,6 +68,8 @@ struct cwaku__conn_config {
   /* Called once when the connection ends (err 0: orderly). The driver
    * closes the transport and frees the engine after it. */
   void (*on_closed)(struct cwaku__conn *c, int err, void *arg);
+  /* A muxer ping we sent came back (optional). */
+  void (*on_rtt)(struct cwaku__conn *c, uint64_t rtt_ns, void *arg);
   void *arg;
 };
 
