@@ -69,14 +69,13 @@ struct cwaku__muxer_ops {
   int (*open_stream)(struct cwaku__muxer *m, uint64_t *stream_id);
   /* Queues up to len bytes for the stream; *accepted says how many the
    * send window and output cap allowed (EV_WRITABLE announces more room). */
-  int (*write)(struct cwaku__muxer *m, uint64_t stream_id,
-               const uint8_t *data, size_t len, size_t *accepted);
+  int (*write)(struct cwaku__muxer *m, uint64_t stream_id, const uint8_t *data,
+               size_t len, size_t *accepted);
   /* Half-close: no more writes from us. */
   int (*close_write)(struct cwaku__muxer *m, uint64_t stream_id);
   int (*reset)(struct cwaku__muxer *m, uint64_t stream_id);
   /* The application has processed n bytes of the stream's received data. */
-  int (*stream_consumed)(struct cwaku__muxer *m, uint64_t stream_id,
-                         size_t n);
+  int (*stream_consumed)(struct cwaku__muxer *m, uint64_t stream_id, size_t n);
   /* Keep-alive / RTT probe (yamux ping; mplex has none: CWAKU_EUNSUPPORTED). */
   int (*ping)(struct cwaku__muxer *m, uint64_t now_ns);
   /* Announces that no new streams will be accepted, then closes. */
