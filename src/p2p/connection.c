@@ -327,6 +327,9 @@ static int recv_piece(struct cwaku__conn *c, const uint8_t *in, size_t len,
 int cwaku__conn_recv(struct cwaku__conn *c, const uint8_t *in, size_t len,
                      uint64_t now_ns) {
   int r = 0;
+  if (len == 0)
+    return c->state == CWAKU__CONN_CLOSED ? (c->error ? c->error : CWAKU_EIO)
+                                          : 0;
   do {
     size_t n = len < CONN_RECV_PIECE ? len : CONN_RECV_PIECE;
     r = recv_piece(c, in, n, now_ns);

@@ -3,6 +3,6 @@
 void cwaku__muxer_config_default(struct cwaku_muxer_config *cfg) {
   cfg->max_stream_window = 256 * 1024;
   cfg->max_inbound_streams = 1024;
-  cfg->max_unacked_inbound = 256;
+  cfg->max_unacked_inbound = 1024;
   cfg->max_output = 4 * 1024 * 1024;
 }

@@ -90,7 +90,9 @@ struct cwaku__muxer {
   const struct cwaku__muxer_ops *ops;
 };
 
-/* Sensible defaults: 256 KiB windows, 1024 inbound streams, backlog 256,
+/* Sensible defaults: 256 KiB windows, 1024 inbound streams, backlog 1024
+ * (js-libp2p's yamux opens streams without waiting for ACKs, so a smaller
+ * backlog would reset streams a slow reader has not acknowledged yet),
  * 4 MiB of output. */
 void cwaku__muxer_config_default(struct cwaku_muxer_config *cfg);
 
