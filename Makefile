@@ -55,9 +55,8 @@ fuzz-run: fuzz
 	cmake $(ASAN_BUILD) -DCWAKU_FUZZ_SECONDS=$(FUZZ_SECONDS) >/dev/null
 	cd $(ASAN_BUILD) && ctest --output-on-failure -L fuzz --timeout $$(( $(FUZZ_SECONDS) + 120 ))
 
-bench: build
-	@if ls bench/*.sh >/dev/null 2>&1; then for b in bench/*.sh; do bash $$b $(BUILD); done; \
-	else echo "no benchmarks yet (bench/)"; fi
+bench: setup build
+	@for b in bench/*.sh; do bash $$b $(BUILD); done
 
 # The file list comes from git; an empty list would make clang-format read
 # standard input, so it is checked first.
