@@ -3,6 +3,8 @@
  * "noise/README.md §..." to the libp2p spec (r2). */
 #include "noise.h"
 
+#include "crypto/aead.h"
+
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,8 +57,7 @@ int cwaku__noise_cipher_encrypt(struct cwaku__noise_cipher *c, uint8_t *out,
   if (c->n == UINT64_MAX)
     return CWAKU_ECRYPTO;
   nonce_bytes(nonce, c->n);
-  if (crypto_aead_chacha20poly1305_ietf_encrypt_detached(
-          out, out + len, NULL, in, len, ad, adlen, NULL, nonce, c->k) != 0)
+  if (!cwaku__aead_encrypt(out, out + len, c->k, nonce, ad, adlen, in, len))
     return CWAKU_ECRYPTO;
   c->n++;
   return 0;
@@ -74,8 +75,7 @@ int cwaku__noise_cipher_decrypt(struct cwaku__noise_cipher *c, uint8_t *out,
   nonce_bytes(nonce, c->n);
   /* NPF §5.1 DecryptWithAd: "If an authentication failure occurs ... n is
    * not incremented". */
-  if (crypto_aead_chacha20poly1305_ietf_decrypt_detached(
-          out, NULL, in, mlen, in + mlen, ad, adlen, nonce, c->k) != 0)
+  if (!cwaku__aead_decrypt(out, c->k, nonce, ad, adlen, in, mlen, in + mlen))
     return CWAKU_ECRYPTO;
   c->n++;
   return 0;
