@@ -30,6 +30,9 @@ struct cwaku_node_config {
   size_t num_staticnodes;  /* multiaddrs with /p2p/<peer id>, to dial */
   char staticnodes[CWAKU_CONFIG_MAX_STATICNODES][CWAKU_CONFIG_ADDR_TEXT_MAX];
   uint32_t max_connections; /* default 50 as nwaku */
+  /* Peers allowed from one IP address (inbound); 0: no limit. nwaku's
+   * DefaultColocationLimit is 5. */
+  uint32_t ip_colocation_limit;
   bool test_echo; /* mounts /cwaku/echo/1.0.0, for the interop tests */
   bool show_help;
   bool show_version;

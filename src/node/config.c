@@ -20,6 +20,7 @@ void cwaku_node_config_init(struct cwaku_node_config *cfg) {
   cfg->tcp_port = 60000;
   cfg->websocket_port = 8000;
   cfg->max_connections = 50;
+  cfg->ip_colocation_limit = 5;
 }
 
 void cwaku_node_config_clear(struct cwaku_node_config *cfg) {
@@ -42,6 +43,8 @@ const char *cwaku_node_config_usage(void) {
          "  --staticnode=MA      peer to keep connected, "
          "/ip4/../tcp/../p2p/ID; repeatable\n"
          "  --max-connections=N  connection limit (default 50)\n"
+         "  --ip-colocation-limit=N  peers allowed from one IP (default 5; "
+         "0 = no limit)\n"
          "  --config-file=PATH   TOML file with the same keys\n"
          "  --version            print the version and exit\n"
          "  --help               print this help and exit\n";
@@ -148,6 +151,11 @@ static int apply(struct cwaku_node_config *cfg, char *err, size_t errcap,
       return fail(err, errcap, CWAKU_ECONFIG,
                   "max-connections must be 1..100000, got '%s'", value);
     cfg->max_connections = (uint32_t)v;
+  } else if (strcmp(name, "ip-colocation-limit") == 0) {
+    if (parse_uint(value, 100000, &v))
+      return fail(err, errcap, CWAKU_ECONFIG,
+                  "ip-colocation-limit must be 0..100000, got '%s'", value);
+    cfg->ip_colocation_limit = (uint32_t)v;
   } else if (is_bool_flag(name)) {
     bool b;
     if (parse_bool(value, &b))

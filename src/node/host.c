@@ -162,8 +162,44 @@ static void format_peer(char *out, size_t cap, const cwaku_peer_id *id) {
     snprintf(out, cap, "?");
 }
 
+/* The IP part of a binary /ip4|ip6/../tcp/.. multiaddr. */
+static size_t ip_part(const uint8_t *addr, size_t len) {
+  if (len >= 5 && addr[0] == 0x04)
+    return 5;
+  if (len >= 17 && addr[0] == 0x29)
+    return 17;
+  return 0;
+}
+
+/* nwaku's ip-colocation-limit: other peers already connected inbound from
+ * the remote's IP address. */
+static size_t peers_from_same_ip(struct cwaku_host *h, struct host_conn *hc) {
+  size_t n = ip_part(hc->pipe->remote_addr, hc->pipe->remote_addr_len);
+  const cwaku_peer_id *id = cwaku__conn_remote_peer(hc->conn);
+  size_t count = 0;
+  for (struct host_conn *o = h->conns; o && n; o = o->next) {
+    const cwaku_peer_id *oid = cwaku__conn_remote_peer(o->conn);
+    if (o == hc || o->engine_closed || o->pipe->outbound ||
+        cwaku__conn_state(o->conn) != CWAKU__CONN_READY ||
+        ip_part(o->pipe->remote_addr, o->pipe->remote_addr_len) != n ||
+        memcmp(o->pipe->remote_addr, hc->pipe->remote_addr, n) != 0 ||
+        (oid && id && cwaku_peer_id_equal(oid, id)))
+      continue;
+    count++;
+  }
+  return count;
+}
+
 static void conn_ready(struct cwaku__conn *c, void *arg) {
   struct host_conn *hc = arg;
+  uint32_t limit = hc->host->cfg->ip_colocation_limit;
+  if (limit && !hc->pipe->outbound &&
+      peers_from_same_ip(hc->host, hc) >= limit) {
+    cwaku_log(CWAKU_LOG_DEBUG, "host",
+              "refusing a peer: %u peers already connected from its IP", limit);
+    cwaku__conn_close(c, CWAKU_ETOOBIG);
+    return;
+  }
   char peer[CWAKU_PEER_ID_STRING_MAX];
   format_peer(peer, sizeof peer, cwaku__conn_remote_peer(c));
   cwaku_log(CWAKU_LOG_INFO, "host", "connected %s %s via %s", peer,

@@ -65,6 +65,7 @@ static void test_transport_flags(void) {
   CHECK_EQ_INT(cfg.websocket_port, 8000);
   CHECK_EQ_INT(cfg.max_connections, 50);
   CHECK(!cfg.websocket_support && !cfg.test_echo);
+  CHECK_EQ_INT(cfg.ip_colocation_limit, 5);
   char *a[] = {"cwaku-node",
                "--listen-address=127.0.0.1",
                "--tcp-port=0",
@@ -85,6 +86,9 @@ static void test_transport_flags(void) {
   CHECK(strstr(cfg.staticnodes[0], "/tcp/60000/p2p/16Uiu2") != NULL);
   CHECK_EQ_INT(cfg.max_connections, 7);
   CHECK(!cfg.test_echo);
+  char *c1[] = {"cwaku-node", "--ip-colocation-limit=0"};
+  CHECK_EQ_INT(parse(&cfg, err, 2, c1), 0);
+  CHECK_EQ_INT(cfg.ip_colocation_limit, 0);
   char *b1[] = {"cwaku-node", "--listen-address=localhost"};
   CHECK_EQ_INT(parse(&cfg, err, 2, b1), CWAKU_ECONFIG);
   char *b2[] = {"cwaku-node", "--staticnode=/ip4/127.0.0.1/tcp/1"};
