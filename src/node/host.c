@@ -28,7 +28,11 @@ struct static_peer {
   char text[CWAKU_CONFIG_ADDR_TEXT_MAX];
   struct sockaddr_storage addr;
   bool websocket;
-  char ws_host[80];
+  char ws_host[300];
+  char dns_name[256]; /* /dns, /dns4, /dns6: resolved before each dial */
+  int dns_family;
+  uint16_t port;
+  uv_getaddrinfo_t gai;
   cwaku_peer_id peer;
   uv_timer_t timer;
   uint64_t backoff_ms;
@@ -407,12 +411,52 @@ static void on_dialed(struct cwaku__pipe *p, int err, void *arg) {
   adopt_pipe(sp->host, p, sp);
 }
 
+static void dial_addr(struct static_peer *sp) {
+  if (cwaku__tcp_dial(sp->host->loop, (struct sockaddr *)&sp->addr,
+                      DIAL_TIMEOUT_MS, on_dialed, sp) != 0) {
+    sp->connected = false;
+    schedule_redial(sp);
+  }
+}
+
+static void on_resolved(uv_getaddrinfo_t *req, int status,
+                        struct addrinfo *res) {
+  struct static_peer *sp = req->data;
+  bool ok = status == 0 && res && res->ai_addrlen <= sizeof sp->addr;
+  if (ok) {
+    memcpy(&sp->addr, res->ai_addr, res->ai_addrlen);
+    if (res->ai_family == AF_INET)
+      ((struct sockaddr_in *)&sp->addr)->sin_port = htons(sp->port);
+    else
+      ((struct sockaddr_in6 *)&sp->addr)->sin6_port = htons(sp->port);
+  }
+  uv_freeaddrinfo(res);
+  if (sp->host->stopping) {
+    sp->connected = false;
+    return;
+  }
+  if (!ok) {
+    cwaku_log(CWAKU_LOG_DEBUG, "host", "cannot resolve %s", sp->dns_name);
+    sp->connected = false;
+    schedule_redial(sp);
+    return;
+  }
+  dial_addr(sp);
+}
+
 static void dial_static(struct static_peer *sp) {
   if (sp->connected || sp->host->stopping)
     return;
   sp->connected = true;
-  if (cwaku__tcp_dial(sp->host->loop, (struct sockaddr *)&sp->addr,
-                      DIAL_TIMEOUT_MS, on_dialed, sp) != 0) {
+  if (!sp->dns_name[0]) {
+    dial_addr(sp);
+    return;
+  }
+  struct addrinfo hints = {.ai_family = sp->dns_family,
+                           .ai_socktype = SOCK_STREAM};
+  sp->gai.data = sp;
+  if (uv_getaddrinfo(sp->host->loop, &sp->gai, on_resolved, sp->dns_name, NULL,
+                     &hints) != 0) {
     sp->connected = false;
     schedule_redial(sp);
   }
@@ -441,28 +485,53 @@ static void schedule_redial(struct static_peer *sp) {
     sp->backoff_ms = REDIAL_MAX_MS;
 }
 
-/* Reads /ip4|ip6/A/tcp/P[/ws]/p2p/ID from a static-node multiaddr. */
+/* Reads /ip4|ip6|dns|dns4|dns6/A/tcp/P[/ws]/p2p/ID from a static-node
+ * multiaddr. */
 static int parse_static(struct static_peer *sp, const char *text) {
   uint8_t bin[CWAKU_MULTIADDR_MAX_BYTES];
   size_t binlen = sizeof bin;
   if (cwaku_multiaddr_from_string(bin, &binlen, text) != 0)
     return CWAKU_EMULTIADDR;
-  char ip[64];
+  static const struct {
+    const char *prefix;
+    int family; /* AF_UNSPEC with /dns: either */
+    bool dns;
+  } kinds[] = {{"/ip4/", AF_INET, false},
+               {"/ip6/", AF_INET6, false},
+               {"/dns4/", AF_INET, true},
+               {"/dns6/", AF_INET6, true},
+               {"/dns/", AF_UNSPEC, true}};
+  size_t k = 0;
+  while (k < sizeof kinds / sizeof kinds[0] &&
+         strncmp(text, kinds[k].prefix, strlen(kinds[k].prefix)) != 0)
+    k++;
+  if (k == sizeof kinds / sizeof kinds[0])
+    return CWAKU_EUNSUPPORTED;
+  char host[256];
   unsigned port;
   char rest[CWAKU_CONFIG_ADDR_TEXT_MAX];
-  bool v6 = strncmp(text, "/ip6/", 5) == 0;
-  if ((strncmp(text, "/ip4/", 5) != 0 && !v6) ||
-      sscanf(text + 5, "%63[^/]/tcp/%u%511s", ip, &port, rest) != 3 ||
+  if (sscanf(text + strlen(kinds[k].prefix), "%255[^/]/tcp/%u%511s", host,
+             &port, rest) != 3 ||
       port > 0xffff)
-    return CWAKU_EUNSUPPORTED; /* dns names: later */
+    return CWAKU_EUNSUPPORTED;
   const char *p2p = strstr(rest, "/p2p/");
   if (!p2p || cwaku_peer_id_from_string(&sp->peer, p2p + 5) != 0)
     return CWAKU_EMULTIADDR;
   sp->websocket = strncmp(rest, "/ws/", 4) == 0;
-  if (v6 ? uv_ip6_addr(ip, (int)port, (struct sockaddr_in6 *)&sp->addr)
-         : uv_ip4_addr(ip, (int)port, (struct sockaddr_in *)&sp->addr))
+  sp->port = (uint16_t)port;
+  if (kinds[k].dns) {
+    snprintf(sp->dns_name, sizeof sp->dns_name, "%s", host);
+    sp->dns_family = kinds[k].family;
+  } else if (kinds[k].family == AF_INET6
+                 ? uv_ip6_addr(host, (int)port,
+                               (struct sockaddr_in6 *)&sp->addr)
+                 : uv_ip4_addr(host, (int)port,
+                               (struct sockaddr_in *)&sp->addr)) {
     return CWAKU_EMULTIADDR;
-  snprintf(sp->ws_host, sizeof sp->ws_host, v6 ? "[%s]:%u" : "%s:%u", ip, port);
+  }
+  snprintf(sp->ws_host, sizeof sp->ws_host,
+           kinds[k].family == AF_INET6 && !kinds[k].dns ? "[%s]:%u" : "%s:%u",
+           host, port);
   return 0;
 }
 
@@ -527,8 +596,8 @@ int cwaku_host_new(struct cwaku_host **out, uv_loop_t *loop,
     struct static_peer *sp = &h->statics[h->n_statics];
     if (parse_static(sp, cfg->staticnodes[i]) != 0) {
       cwaku_log(CWAKU_LOG_WARN, "host",
-                "staticnode %s: only /ip4|ip6/../tcp/..[/ws]/p2p/.. can be "
-                "dialed yet; skipped",
+                "staticnode %s: only /ip4|ip6|dns|dns4|dns6/../tcp/..[/ws]"
+                "/p2p/.. can be dialed yet; skipped",
                 cfg->staticnodes[i]);
       continue;
     }
