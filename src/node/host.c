@@ -26,7 +26,11 @@ struct host_conn;
 struct static_peer {
   struct cwaku_host *host;
   char text[CWAKU_CONFIG_ADDR_TEXT_MAX];
-  struct sockaddr_storage addr;
+  struct sockaddr_storage addr; /* the address being dialed */
+  /* A name may resolve to several addresses (localhost: ::1 and
+   * 127.0.0.1); a dial that fails tries the next before backing off. */
+  struct sockaddr_storage resolved[4];
+  size_t n_resolved, next_resolved;
   bool websocket;
   char ws_host[300];
   char dns_name[256]; /* /dns, /dns4, /dns6: resolved before each dial */
@@ -395,10 +399,17 @@ static void on_ws_dialed_ready(struct cwaku__pipe *p, int err, void *arg) {
   adopt_pipe(sp->host, p, sp);
 }
 
+static void dial_addr(struct static_peer *sp);
+
 static void on_dialed(struct cwaku__pipe *p, int err, void *arg) {
   struct static_peer *sp = arg;
   if (err) {
     cwaku_log(CWAKU_LOG_DEBUG, "host", "dial %s failed", sp->text);
+    if (sp->next_resolved < sp->n_resolved && !sp->host->stopping) {
+      sp->addr = sp->resolved[sp->next_resolved++];
+      dial_addr(sp);
+      return;
+    }
     sp->connected = false;
     schedule_redial(sp);
     return;
@@ -422,25 +433,33 @@ static void dial_addr(struct static_peer *sp) {
 static void on_resolved(uv_getaddrinfo_t *req, int status,
                         struct addrinfo *res) {
   struct static_peer *sp = req->data;
-  bool ok = status == 0 && res && res->ai_addrlen <= sizeof sp->addr;
-  if (ok) {
-    memcpy(&sp->addr, res->ai_addr, res->ai_addrlen);
-    if (res->ai_family == AF_INET)
-      ((struct sockaddr_in *)&sp->addr)->sin_port = htons(sp->port);
+  sp->n_resolved = sp->next_resolved = 0;
+  for (struct addrinfo *a = status == 0 ? res : NULL;
+       a && sp->n_resolved < sizeof sp->resolved / sizeof sp->resolved[0];
+       a = a->ai_next) {
+    struct sockaddr_storage *ss = &sp->resolved[sp->n_resolved];
+    if ((a->ai_family != AF_INET && a->ai_family != AF_INET6) ||
+        a->ai_addrlen > sizeof *ss)
+      continue;
+    memcpy(ss, a->ai_addr, a->ai_addrlen);
+    if (a->ai_family == AF_INET)
+      ((struct sockaddr_in *)ss)->sin_port = htons(sp->port);
     else
-      ((struct sockaddr_in6 *)&sp->addr)->sin6_port = htons(sp->port);
+      ((struct sockaddr_in6 *)ss)->sin6_port = htons(sp->port);
+    sp->n_resolved++;
   }
   uv_freeaddrinfo(res);
   if (sp->host->stopping) {
     sp->connected = false;
     return;
   }
-  if (!ok) {
+  if (sp->n_resolved == 0) {
     cwaku_log(CWAKU_LOG_DEBUG, "host", "cannot resolve %s", sp->dns_name);
     sp->connected = false;
     schedule_redial(sp);
     return;
   }
+  sp->addr = sp->resolved[sp->next_resolved++];
   dial_addr(sp);
 }
 
