@@ -98,17 +98,38 @@ int cwaku_identity_public(cwaku_identity_pubkey *out,
   return 0;
 }
 
+/* The PublicKey and PrivateKey protobufs share one shape: Type (field 1,
+ * varint) then Data (field 2, bytes). Both values always fit in one varint
+ * byte, so we write exactly those four header bytes and read nothing else. */
+static size_t write_key_pb(uint8_t *out, enum cwaku_key_type type,
+                           const uint8_t *data, size_t n) {
+  out[0] = PB_TAG_TYPE;
+  out[1] = (uint8_t)type;
+  out[2] = PB_TAG_DATA;
+  out[3] = (uint8_t)n;
+  memcpy(out + 4, data, n);
+  return 4 + n;
+}
+
+static int read_key_header(uint8_t *type, uint8_t *len, struct cwaku__rcur *c) {
+  uint8_t tag1 = cwaku__rcur_u8(c);
+  *type = cwaku__rcur_u8(c);
+  uint8_t tag2 = cwaku__rcur_u8(c);
+  *len = cwaku__rcur_u8(c);
+  if (cwaku__rcur_err(c))
+    return cwaku__rcur_err(c);
+  if (tag1 != PB_TAG_TYPE || tag2 != PB_TAG_DATA || (*type & 0x80) ||
+      (*len & 0x80))
+    return CWAKU_EMALFORMED;
+  return 0;
+}
+
 void cwaku_identity_pubkey_encode(uint8_t out[CWAKU_IDENTITY_PUBKEY_PB_MAX],
                                   size_t *outlen,
                                   const cwaku_identity_pubkey *pk) {
   /* peer-ids.md §Note about deterministic encoding: "implementors SHOULD
    * use a protobuf encoder that orders fields by their field number". */
-  out[0] = PB_TAG_TYPE;
-  out[1] = (uint8_t)pk->type;
-  out[2] = PB_TAG_DATA;
-  out[3] = pk->len;
-  memcpy(out + 4, pk->data, pk->len);
-  *outlen = 4 + (size_t)pk->len;
+  *outlen = write_key_pb(out, pk->type, pk->data, pk->len);
 }
 
 int cwaku_identity_pubkey_decode(cwaku_identity_pubkey *out, const uint8_t *in,
@@ -120,15 +141,10 @@ int cwaku_identity_pubkey_decode(cwaku_identity_pubkey *out, const uint8_t *in,
    * "implementors MUST avoid extending the PublicKey message with
    * additional fields". Both values fit in one varint byte, so anything
    * longer is a non-canonical form of a key we would encode differently. */
-  uint8_t tag1 = cwaku__rcur_u8(&c);
-  uint8_t type = cwaku__rcur_u8(&c);
-  uint8_t tag2 = cwaku__rcur_u8(&c);
-  uint8_t len = cwaku__rcur_u8(&c);
-  if (cwaku__rcur_err(&c))
-    return cwaku__rcur_err(&c);
-  if (tag1 != PB_TAG_TYPE || tag2 != PB_TAG_DATA || (type & 0x80) ||
-      (len & 0x80))
-    return CWAKU_EMALFORMED;
+  uint8_t type, len;
+  int r = read_key_header(&type, &len, &c);
+  if (r)
+    return r;
   if (type != CWAKU_KEY_ED25519 && type != CWAKU_KEY_SECP256K1)
     return type <= 3 ? CWAKU_EUNSUPPORTED : CWAKU_EMALFORMED;
   const uint8_t *key = cwaku__rcur_take(&c, len);
@@ -158,12 +174,7 @@ void cwaku_identity_private_encode(uint8_t out[CWAKU_IDENTITY_PRIVKEY_PB_MAX],
                                    size_t *outlen,
                                    const cwaku_identity_key *k) {
   size_t n = k->type == CWAKU_KEY_ED25519 ? 64 : CWAKU_SECKEY_BYTES;
-  out[0] = PB_TAG_TYPE;
-  out[1] = (uint8_t)k->type;
-  out[2] = PB_TAG_DATA;
-  out[3] = (uint8_t)n;
-  memcpy(out + 4, k->secret, n);
-  *outlen = 4 + n;
+  *outlen = write_key_pb(out, k->type, k->secret, n);
 }
 
 int cwaku_identity_private_decode(cwaku_identity_key *out, const uint8_t *in,
@@ -171,15 +182,10 @@ int cwaku_identity_private_decode(cwaku_identity_key *out, const uint8_t *in,
   struct cwaku__rcur c;
   cwaku__rcur_init(&c, in, inlen);
   memset(out, 0, sizeof *out);
-  uint8_t tag1 = cwaku__rcur_u8(&c);
-  uint8_t type = cwaku__rcur_u8(&c);
-  uint8_t tag2 = cwaku__rcur_u8(&c);
-  uint8_t len = cwaku__rcur_u8(&c);
-  if (cwaku__rcur_err(&c))
-    return cwaku__rcur_err(&c);
-  if (tag1 != PB_TAG_TYPE || tag2 != PB_TAG_DATA || (type & 0x80) ||
-      (len & 0x80))
-    return CWAKU_EMALFORMED;
+  uint8_t type, len;
+  int r = read_key_header(&type, &len, &c);
+  if (r)
+    return r;
   const uint8_t *data = cwaku__rcur_take(&c, len);
   if (cwaku__rcur_err(&c))
     return cwaku__rcur_err(&c);
