@@ -2,14 +2,19 @@
  * way bench/libp2p-bench.mjs measures js-libp2p against itself:
  *
  *   libp2p_bench throughput MIB   one yamux stream carries MIB MiB
+ *   libp2p_bench throughput2 MIB  the same between two processes
  *   libp2p_bench handshakes SECS  sequential TCP+Noise+yamux connections
  *
- * Prints one JSON object. Both sides share one event loop and one core. */
+ * Prints one JSON object. In throughput and handshakes, both sides share one
+ * event loop and one core; in throughput2 the receiver is a child process,
+ * as two nodes are deployed, and reports its end time (CLOCK_MONOTONIC, the
+ * clock of uv_hrtime, is shared by processes) through a pipe. */
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <uv.h>
 
 #include "net/tcp.h"
@@ -36,6 +41,7 @@ static struct cwaku__proto_handler sink, source;
 static uint64_t total_bytes, sent, received;
 static uint64_t t_start, t_end;
 static bool done;
+static int report_fd = -1; /* throughput2: the receiver's pipe to the parent */
 static int handshakes;
 static uint64_t handshake_deadline;
 
@@ -117,6 +123,8 @@ static struct side *adopt(struct cwaku__pipe *p, bool initiator) {
       .arg = s,
   };
   cwaku__muxer_config_default(&s->cfg.muxer);
+  if (getenv("BENCH_WINDOW"))
+    s->cfg.muxer.max_stream_window = (uint32_t)atol(getenv("BENCH_WINDOW"));
   static const char *const yamux_only[] = {"/yamux/1.0.0"};
   s->cfg.muxers = yamux_only;
   s->cfg.n_muxers = 1;
@@ -180,14 +188,69 @@ static void sink_data(struct cwaku__conn *c, uint64_t stream, const uint8_t *d,
 static void sink_fin(struct cwaku__conn *c, uint64_t stream, void *ctx) {
   t_end = uv_hrtime();
   done = true;
+  if (report_fd >= 0) {
+    uint64_t rep[2] = {t_end, received};
+    if (write(report_fd, rep, sizeof rep) != (ssize_t)sizeof rep)
+      exit(1);
+  }
   cwaku__conn_close(c, 0);
   cwaku__tcp_listener_close(listener);
 }
 
+/* throughput2: fork before any libuv state exists, so the two processes
+ * share no event loop. The child listens, tells the port, receives, and
+ * reports {end time, bytes}. */
+static int run_split(double mib) {
+  int port_pipe[2], report_pipe[2];
+  if (pipe(port_pipe) || pipe(report_pipe))
+    return 1;
+  total_bytes = (uint64_t)(mib * 1024 * 1024);
+  pid_t pid = fork();
+  if (pid < 0)
+    return 1;
+  if (pid == 0) {
+    close(port_pipe[0]);
+    close(report_pipe[0]);
+    report_fd = report_pipe[1];
+    uv_loop_init(&loop);
+    uint16_t port;
+    if (cwaku__tcp_listen(&listener, &port, &loop, "127.0.0.1", 0, on_accept,
+                          NULL) != 0 ||
+        write(port_pipe[1], &port, sizeof port) != (ssize_t)sizeof port)
+      _exit(1);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    _exit(0);
+  }
+  close(port_pipe[1]);
+  close(report_pipe[1]);
+  uint16_t port;
+  if (read(port_pipe[0], &port, sizeof port) != (ssize_t)sizeof port)
+    return 1;
+  uv_loop_init(&loop);
+  uv_ip4_addr("127.0.0.1", port, &server_addr);
+  dial_next();
+  uv_run(&loop, UV_RUN_DEFAULT);
+  uint64_t rep[2];
+  if (read(report_pipe[0], rep, sizeof rep) != (ssize_t)sizeof rep)
+    return 1;
+  if (rep[1] != total_bytes) {
+    fprintf(stderr, "received %llu of %llu bytes\n", (unsigned long long)rep[1],
+            (unsigned long long)total_bytes);
+    return 1;
+  }
+  double secs = (double)(rep[0] - t_start) / 1e9;
+  printf("{\"impl\":\"cwaku\",\"processes\":2,\"throughput_mib_s\":%.1f,"
+         "\"mib\":%.0f,\"seconds\":%.3f}\n",
+         mib / secs, mib, secs);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   if (argc != 3 || (strcmp(argv[1], "throughput") != 0 &&
+                    strcmp(argv[1], "throughput2") != 0 &&
                     strcmp(argv[1], "handshakes") != 0)) {
-    fprintf(stderr, "usage: libp2p_bench throughput MIB | handshakes SECS\n");
+    fprintf(stderr, "usage: libp2p_bench throughput MIB | throughput2 MIB | "
+                    "handshakes SECS\n");
     return 2;
   }
   signal(SIGPIPE, SIG_IGN);
@@ -206,6 +269,8 @@ int main(int argc, char **argv) {
                                          .on_open = source_open,
                                          .on_writable = source_writable};
   server_handlers[0] = &sink;
+  if (strcmp(argv[1], "throughput2") == 0)
+    return run_split(atof(argv[2]));
   uv_loop_init(&loop);
   uint16_t port;
   if (cwaku__tcp_listen(&listener, &port, &loop, "127.0.0.1", 0, on_accept,

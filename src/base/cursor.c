@@ -181,6 +181,14 @@ void cwaku__wbuf_put(struct cwaku__wbuf *w, const void *data, size_t n) {
   w->len += n;
 }
 
+uint8_t *cwaku__wbuf_extend(struct cwaku__wbuf *w, size_t n) {
+  if (n == 0 || !wbuf_reserve(w, n))
+    return NULL;
+  uint8_t *p = w->p + w->len;
+  w->len += n;
+  return p;
+}
+
 void cwaku__wbuf_u8(struct cwaku__wbuf *w, uint8_t v) {
   cwaku__wbuf_put(w, &v, 1);
 }

@@ -61,6 +61,10 @@ static inline int cwaku__wbuf_err(const struct cwaku__wbuf *w) {
   return w->err;
 }
 void cwaku__wbuf_put(struct cwaku__wbuf *w, const void *data, size_t n);
+/* Appends n > 0 bytes left for the caller to fill (so a cipher writes its
+ * output in place); NULL, with err set, when they do not fit (and for n 0,
+ * without err). */
+uint8_t *cwaku__wbuf_extend(struct cwaku__wbuf *w, size_t n);
 void cwaku__wbuf_u8(struct cwaku__wbuf *w, uint8_t v);
 void cwaku__wbuf_be16(struct cwaku__wbuf *w, uint16_t v);
 void cwaku__wbuf_be32(struct cwaku__wbuf *w, uint32_t v);

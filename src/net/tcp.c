@@ -123,6 +123,18 @@ static int tcp_write(struct cwaku__pipe *p, const uint8_t *data, size_t len) {
     tp->above_high_water = true; /* on_drain tells when to try again */
     return CWAKU_ETOOBIG;
   }
+  /* With nothing queued, the kernel usually takes it all at once; only what
+   * it leaves is copied and queued. */
+  if (tp->queued == 0) {
+    uv_buf_t now = uv_buf_init((char *)data, (unsigned)len);
+    int n = uv_try_write((uv_stream_t *)&tp->handle, &now, 1);
+    if (n > 0) {
+      data += n;
+      len -= (size_t)n;
+      if (len == 0)
+        return 0;
+    } /* on an error, the queued write below reports it through on_write */
+  }
   struct write_req *wr = malloc(sizeof *wr + len);
   if (!wr)
     return CWAKU_ENOMEM;

@@ -282,7 +282,7 @@ static int start_muxer_negotiation(struct cwaku__conn *c) {
   return r ? r : flush_tmp(c);
 }
 
-static int start_muxer(struct cwaku__conn *c) {
+static int start_muxer(struct cwaku__conn *c, uint64_t now_ns) {
   c->mux_name = c->cfg.muxers[cwaku__mss_selected(&c->mss)];
   if (strcmp(c->mux_name, muxer_protocols[0]) == 0)
     c->mux = cwaku__yamux_new(c->cfg.initiator, &c->cfg.muxer);
@@ -293,6 +293,9 @@ static int start_muxer(struct cwaku__conn *c) {
   if (!c->mux)
     return CWAKU_ENOMEM;
   c->state = CWAKU__CONN_READY;
+  /* A first ping measures the round trip at once, as js-libp2p-yamux does:
+   * yamux grows a stream's window only once it knows it (mplex: no ping). */
+  (void)c->mux->ops->ping(c->mux, now_ns);
   if (c->cfg.on_ready)
     c->cfg.on_ready(c, c->cfg.arg);
   return 0;
@@ -309,7 +312,7 @@ static int process_plain(struct cwaku__conn *c, uint64_t now_ns) {
       r = flush_tmp(c);
     off = used;
     if (!r && cwaku__mss_state(&c->mss) == CWAKU__MSS_SELECTED)
-      r = start_muxer(c);
+      r = start_muxer(c, now_ns);
   }
   if (!r && c->state == CWAKU__CONN_READY && off < c->plain.len) {
     r = c->mux->ops->recv(c->mux, c->plain.p + off, c->plain.len - off, now_ns);

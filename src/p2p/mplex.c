@@ -332,9 +332,9 @@ static int on_body(struct mplex *m, const uint8_t *p, size_t n) {
   }
   /* mplex §Implementation notes: with no back pressure, a slow reader's
    * stream is reset ("Resetting the offending stream"). Checked as the data
-   * arrives, so a message larger than the window passes a reader that keeps
+   * arrives, so a message larger than the buffer passes a reader that keeps
    * up between reads. */
-  if (n > m->cfg.max_stream_window - s->unconsumed) {
+  if (n > m->cfg.max_stream_buffer - s->unconsumed) {
     m->body_keep = false;
     int rc = put_control(m, s, CWAKU__MPLEX_RESET_INITIATOR);
     stream_end(m, s, CWAKU_MUXER_EV_STREAM_RESET, CWAKU_ETOOBIG);
@@ -344,8 +344,8 @@ static int on_body(struct mplex *m, const uint8_t *p, size_t n) {
     size_t cap = s->rx_cap ? s->rx_cap : 256;
     while (cap < s->rx_len + n)
       cap *= 2;
-    if (cap > m->cfg.max_stream_window)
-      cap = m->cfg.max_stream_window;
+    if (cap > m->cfg.max_stream_buffer)
+      cap = m->cfg.max_stream_buffer;
     uint8_t *r = realloc(s->rx, cap);
     if (!r)
       return fail(m, CWAKU_ENOMEM);
@@ -685,7 +685,7 @@ struct cwaku__muxer *cwaku__mplex_new(bool is_initiator_side,
     cwaku__muxer_config_default(&def);
     cfg = &def;
   }
-  if (cfg->max_stream_window == 0 || cfg->max_output < 64 ||
+  if (cfg->max_stream_buffer == 0 || cfg->max_output < 64 ||
       cfg->max_output > SIZE_MAX / 4)
     return NULL;
   struct mplex *m = calloc(1, sizeof *m);

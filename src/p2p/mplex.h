@@ -21,7 +21,7 @@
  *    (1 MiB, as go-multiplex and js-libp2p); a larger one is a connection
  *    error (EV_ERROR, CWAKU_ETOOBIG);
  *  - received data not yet reported consumed is capped per stream at
- *    cfg->max_stream_window; received bytes that would go past it reset
+ *    cfg->max_stream_buffer; received bytes that would go past it reset
  *    the stream (we send a Reset, the application gets EV_STREAM_RESET with
  *    error CWAKU_ETOOBIG), as js-libp2p does with maxStreamBufferSize. The
  *    check is made as bytes arrive, so a 1 MiB message passes a 256 KiB
@@ -79,7 +79,7 @@ enum cwaku__mplex_flag {
 
 /* is_initiator_side: we dialed the connection (we allocate odd wire ids).
  * cfg NULL means cwaku__muxer_config_default. Returns NULL when out of
- * memory or when cfg has max_stream_window 0 or max_output below 64. */
+ * memory or when cfg has max_stream_buffer 0 or max_output below 64. */
 struct cwaku__muxer *cwaku__mplex_new(bool is_initiator_side,
                                       const struct cwaku_muxer_config *cfg);
 

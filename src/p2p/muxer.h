@@ -45,8 +45,12 @@ struct cwaku_muxer_event {
 };
 
 struct cwaku_muxer_config {
-  /* Receive window per stream (yamux: at least 256 KiB, the initial one). */
+  /* yamux: the largest receive window a stream grows to (at least 256 KiB,
+   * the initial one); it grows only while the reader keeps up. */
   uint32_t max_stream_window;
+  /* mplex, which has no flow control: bytes a stream may hold unread
+   * before it is reset. */
+  uint32_t max_stream_buffer;
   /* Streams the remote may have open at once; more are reset. */
   uint32_t max_inbound_streams;
   /* Remote-opened streams not yet acknowledged by us (yamux backlog). */
@@ -90,8 +94,9 @@ struct cwaku__muxer {
   const struct cwaku__muxer_ops *ops;
 };
 
-/* Sensible defaults: 256 KiB windows, 1024 inbound streams, backlog 1024
- * (js-libp2p's yamux opens streams without waiting for ACKs, so a smaller
+/* Sensible defaults: yamux windows from 256 KiB up to 16 MiB (as
+ * js-libp2p-yamux), mplex buffers of 256 KiB, 1024 inbound streams, backlog
+ * 1024 (js-libp2p's yamux opens streams without waiting for ACKs, so a smaller
  * backlog would reset streams a slow reader has not acknowledged yet),
  * 4 MiB of output. */
 void cwaku__muxer_config_default(struct cwaku_muxer_config *cfg);

@@ -626,12 +626,12 @@ static int transport_frame(struct cwaku__noise *n, struct cwaku__wbuf *out,
   if (len < CWAKU__NOISE_TAG_BYTES)
     return CWAKU_EMALFORMED;
   size_t plen = len - CWAKU__NOISE_TAG_BYTES, off = out->len;
-  cwaku__wbuf_put(out, msg, plen); /* makes room; overwritten below */
-  if (cwaku__wbuf_err(out))
-    return cwaku__wbuf_err(out);
-  /* An empty message (tag only) has nowhere to go in an empty buffer. */
+  /* Decrypted straight into the output: no copy of the ciphertext. An empty
+   * message (tag only) has nowhere to go in an empty buffer. */
   uint8_t none[1];
-  uint8_t *dst = plen ? out->p + off : none;
+  uint8_t *dst = plen ? cwaku__wbuf_extend(out, plen) : none;
+  if (!dst)
+    return cwaku__wbuf_err(out);
   int r = cwaku__noise_cipher_decrypt(&n->rx, dst, NULL, 0, msg, len);
   if (r && plen) {
     sodium_memzero(dst, plen);
@@ -684,7 +684,6 @@ int cwaku__noise_recv(struct cwaku__noise *n, struct cwaku__wbuf *out_wire,
 
 int cwaku__noise_send(struct cwaku__noise *n, struct cwaku__wbuf *out_wire,
                       const uint8_t *plain, size_t len) {
-  static const uint8_t zero_tag[CWAKU__NOISE_TAG_BYTES];
   switch (n->state) {
   case CWAKU__NOISE_HANDSHAKE:
     return CWAKU_EINVAL;
@@ -709,13 +708,11 @@ int cwaku__noise_send(struct cwaku__noise *n, struct cwaku__wbuf *out_wire,
   while (len > 0) {
     size_t chunk = len < CWAKU__NOISE_MAX_PLAIN ? len : CWAKU__NOISE_MAX_PLAIN;
     cwaku__wbuf_be16(out_wire, (uint16_t)(chunk + CWAKU__NOISE_TAG_BYTES));
-    size_t off = out_wire->len;
-    cwaku__wbuf_put(out_wire, plain, chunk);
-    cwaku__wbuf_put(out_wire, zero_tag, sizeof zero_tag);
-    if (cwaku__wbuf_err(out_wire))
+    /* Encrypted straight into the wire buffer: no copy of the plaintext. */
+    uint8_t *dst = cwaku__wbuf_extend(out_wire, chunk + CWAKU__NOISE_TAG_BYTES);
+    if (!dst)
       return fail(n, cwaku__wbuf_err(out_wire));
-    int r = cwaku__noise_cipher_encrypt(&n->tx, out_wire->p + off, NULL, 0,
-                                        out_wire->p + off, chunk);
+    int r = cwaku__noise_cipher_encrypt(&n->tx, dst, NULL, 0, plain, chunk);
     if (r)
       return fail(n, r);
     plain += chunk;

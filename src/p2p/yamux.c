@@ -41,6 +41,8 @@ struct yamux_stream {
   bool writable_queued;
   uint32_t send_window;     /* bytes we may still send */
   uint32_t recv_window;     /* receive window announced so far */
+  uint32_t recv_target;     /* the window we grant now; grows when used */
+  uint64_t recv_epoch_ns;   /* when the last window update went out */
   uint32_t recv_avail;      /* bytes the remote may still send */
   uint32_t recv_pending;    /* consumed, not yet credited to the remote */
   uint32_t recv_unconsumed; /* handed out, not yet reported consumed */
@@ -97,6 +99,8 @@ struct yamux {
 
   struct yamux_ping pings[CWAKU_YAMUX_MAX_PINGS];
   uint32_t next_ping;
+  uint64_t rtt_ns; /* of the last answered ping; 0 before one */
+  uint64_t now_ns; /* the latest time the driver told us */
 
   bool local_goaway;
   bool remote_goaway;
@@ -155,6 +159,8 @@ static struct yamux_stream *stream_new(struct yamux *y, uint32_t id,
   s->inbound = inbound;
   s->send_window = CWAKU_YAMUX_INITIAL_WINDOW;
   s->recv_window = CWAKU_YAMUX_INITIAL_WINDOW;
+  s->recv_target = CWAKU_YAMUX_INITIAL_WINDOW;
+  s->recv_epoch_ns = y->now_ns;
   s->recv_avail = CWAKU_YAMUX_INITIAL_WINDOW;
   cwaku__wbuf_init(&s->rx, y->cfg.max_stream_window);
   size_t b = bucket_of(y, id);
@@ -287,17 +293,33 @@ static int fail(struct yamux *y, int err) {
   return err;
 }
 
-/* The credit a window update grants now: growth to the configured window
- * not yet announced, plus bytes consumed since the last update. */
+/* The credit a window update grants now: growth of the window not yet
+ * announced, plus bytes consumed since the last update. */
 static uint32_t credit_owed(const struct yamux *y,
                             const struct yamux_stream *s) {
-  return (y->cfg.max_stream_window - s->recv_window) + s->recv_pending;
+  return (s->recv_target - s->recv_window) + s->recv_pending;
 }
 
 static void credit_sent(struct yamux *y, struct yamux_stream *s) {
   s->recv_avail += credit_owed(y, s);
-  s->recv_window = y->cfg.max_stream_window;
+  s->recv_window = s->recv_target;
   s->recv_pending = 0;
+  s->recv_epoch_ns = y->now_ns;
+}
+
+/* Window auto-tuning, as go-yamux and js-libp2p-yamux do it: when a window
+ * was consumed within 4 round trips, the window, not the reader, limits the
+ * stream, so the next update doubles it, up to the configured maximum. With
+ * no round trip measured yet the window stays. */
+static void tune_window(struct yamux *y, struct yamux_stream *s) {
+  if (y->rtt_ns == 0 || s->recv_target >= y->cfg.max_stream_window)
+    return;
+  if (y->now_ns - s->recv_epoch_ns > 4 * y->rtt_ns)
+    return;
+  uint32_t grown = s->recv_target > y->cfg.max_stream_window / 2
+                       ? y->cfg.max_stream_window
+                       : s->recv_target * 2;
+  s->recv_target = grown;
 }
 
 /* A WindowUpdate with flags and all the owed credit; an ACK rides along if
@@ -479,6 +501,7 @@ static int on_ping(struct yamux *y, uint16_t flags, uint32_t id,
     if (p->used && p->opaque == opaque) {
       p->used = false;
       uint64_t rtt = now_ns >= p->sent_ns ? now_ns - p->sent_ns : 0;
+      y->rtt_ns = rtt ? rtt : 1;
       int rc = ev_push(y, CWAKU_MUXER_EV_PING, 0, 0, rtt);
       return rc ? fail(y, rc) : 0;
     }
@@ -556,6 +579,8 @@ static int yamux_recv(struct cwaku__muxer *m, const uint8_t *in, size_t inlen,
   struct yamux *y = ymx(m);
   if (y->dead)
     return y->dead;
+  if (now_ns > y->now_ns)
+    y->now_ns = now_ns;
   cwaku__wbuf_clear(&y->held);
   struct cwaku__rcur c;
   cwaku__rcur_init(&c, in, inlen);
@@ -809,6 +834,8 @@ static int yamux_stream_consumed(struct cwaku__muxer *m, uint64_t stream_id,
    * since it acknowledges the stream. */
   if (!s->ack_pending && s->recv_pending < s->recv_window / 2)
     return 0;
+  if (!s->ack_pending)
+    tune_window(y, s);
   int rc = send_window_update(y, s, 0);
   if (rc == CWAKU_ENOMEM)
     return fail(y, rc);
@@ -819,6 +846,8 @@ static int yamux_ping(struct cwaku__muxer *m, uint64_t now_ns) {
   struct yamux *y = ymx(m);
   if (y->dead)
     return y->dead;
+  if (now_ns > y->now_ns)
+    y->now_ns = now_ns;
   struct yamux_ping *slot = NULL;
   for (size_t i = 0; i < CWAKU_YAMUX_MAX_PINGS && !slot; i++)
     if (!y->pings[i].used)

@@ -125,7 +125,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   struct in in = {data, size};
   struct cwaku_muxer_config cfg;
   cwaku__muxer_config_default(&cfg);
-  cfg.max_stream_window = 1 + next(&in) * 64u;
+  cfg.max_stream_buffer = 1 + next(&in) * 64u;
   cfg.max_inbound_streams = next(&in) % 17;
   cfg.max_output = 64 + next(&in) * 128u;
   struct side sd[2];

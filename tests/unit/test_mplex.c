@@ -462,8 +462,8 @@ static void test_bulk(bool slow) {
     CHECK_EQ_INT(ga->reset, 1);
     CHECK_EQ_INT(ga->reset_err, 0);
     /* Everything b kept fits the window; nothing got past it. */
-    CHECK(gb->len <= cfg.max_stream_window);
-    CHECK(gb->len > cfg.max_stream_window - 64 * 1024);
+    CHECK(gb->len <= cfg.max_stream_buffer);
+    CHECK(gb->len > cfg.max_stream_buffer - 64 * 1024);
     CHECK_EQ_INT(gb->bad, 0);
     CHECK(sent < total);
     CHECK_EQ_INT(a.errors + b.errors, 0);
@@ -493,7 +493,7 @@ static void test_over_cap_frame(void) {
    * past its window is answered with ResetReceiver and never buffered. */
   struct cwaku_muxer_config cfg;
   cwaku__muxer_config_default(&cfg);
-  cfg.max_stream_window = 4;
+  cfg.max_stream_buffer = 4;
   struct side b;
   side_init(&b, false, &cfg);
   b.auto_consume = false;

@@ -75,7 +75,9 @@ static void on_dialed(struct cwaku__pipe *p, int err, void *arg) {
     CHECK_EQ_INT(p->ops->write(p, buf + off, n), 0);
     off += n;
   }
-  CHECK(p->ops->queued(p) > 0);
+  /* The kernel may take it all at once (tcp_write tries first); what is
+   * queued is at most the rest, and the echo checks every byte. */
+  CHECK(p->ops->queued(p) <= TOTAL);
 }
 
 static void test_echo(void) {

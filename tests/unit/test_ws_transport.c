@@ -94,7 +94,9 @@ static void on_client_ready(struct cwaku__pipe *p, int err, void *arg) {
     CHECK_EQ_INT(p->ops->write(p, buf + off, n), 0);
     off += n;
   }
-  CHECK(p->ops->queued(p) > 0);
+  /* The kernel may have taken it all at once: what is queued is at most the
+   * rest, and the echo below checks every byte arrived. */
+  CHECK(p->ops->queued(p) <= TOTAL + TOTAL / 8);
 }
 
 static void test_echo(void) {

@@ -214,25 +214,89 @@ static void test_frames_server(void) {
   drop(s);
 }
 
-static void test_frames_big_window(void) {
+/* Feeds one Data frame of n bytes (0x61) on stream id. */
+static int feed_data(struct cwaku__muxer *m, uint32_t id, uint32_t n,
+                     uint64_t now) {
+  static uint8_t buf[12 + 256 * KIB];
+  memset(buf, 0, 12);
+  buf[4] = (uint8_t)(id >> 24), buf[5] = (uint8_t)(id >> 16);
+  buf[6] = (uint8_t)(id >> 8), buf[7] = (uint8_t)id;
+  buf[8] = (uint8_t)(n >> 24), buf[9] = (uint8_t)(n >> 16);
+  buf[10] = (uint8_t)(n >> 8), buf[11] = (uint8_t)n;
+  memset(buf + 12, 0x61, n);
+  return m->ops->recv(m, buf, 12 + n, now);
+}
+
+/* Reads all DATA of stream id and reports it consumed; returns the bytes. */
+static size_t consume_all(struct cwaku__muxer *m, uint64_t id) {
+  size_t total = 0;
+  for (struct cwaku_muxer_event ev = ev_next(m); ev.type != CWAKU_MUXER_EV_NONE;
+       ev = ev_next(m)) {
+    if (ev.type != CWAKU_MUXER_EV_DATA)
+      continue;
+    CHECK_EQ_INT(m->ops->stream_consumed(m, id, ev.len), 0);
+    total += ev.len;
+  }
+  return total;
+}
+
+/* Window auto-tuning (js-libp2p-yamux, go-yamux): a window consumed within
+ * 4 round trips doubles at the next update, up to max_stream_window; a
+ * slow reader or an unknown round trip keeps it. */
+static void test_window_autotune(void) {
   struct cwaku_muxer_config cfg;
   cwaku__muxer_config_default(&cfg);
   cfg.max_stream_window = 1024 * KIB;
   struct cwaku__muxer *c = mk(true, &cfg);
   uint64_t id;
-  /* the SYN announces the 768 KiB over the initial window */
+  /* the SYN grants nothing beyond the initial window */
   CHECK_EQ_INT(c->ops->open_stream(c, &id), 0);
-  CHECK_EQ_STR(out_hex(c), "0001000100000001000c0000");
+  CHECK_EQ_STR(out_hex(c), "000100010000000100000000");
+  CHECK_EQ_INT(feed(c, "000100020000000100000000", 1000), 0);
+  consume_all(c, id);
+  /* no round trip known yet: the update gives back what was consumed */
+  CHECK_EQ_INT(feed_data(c, 1, 128 * KIB, 2000), 0);
+  CHECK_EQ_INT((int)consume_all(c, id), (int)(128 * KIB));
+  CHECK_EQ_STR(out_hex(c), "000100000000000100020000");
+  /* a ping answered after 1 ms */
+  CHECK_EQ_INT(c->ops->ping(c, 3000), 0);
+  CHECK_EQ_STR(out_hex(c), "000200010000000000000000");
+  CHECK_EQ_INT(feed(c, "000200020000000000000000", 1003000), 0);
+  CHECK_EQ_INT(ev_next(c).type, CWAKU_MUXER_EV_PING);
+  /* half the window consumed 3.998 ms after the last update: it doubles,
+   * so the update grants 128 KiB consumed + 256 KiB growth */
+  CHECK_EQ_INT(feed_data(c, 1, 128 * KIB, 4000000), 0);
+  CHECK_EQ_INT((int)consume_all(c, id), (int)(128 * KIB));
+  CHECK_EQ_STR(out_hex(c), "000100000000000100060000");
+  /* 512 KiB now; 256 KiB consumed fast: it doubles again to the 1 MiB max */
+  CHECK_EQ_INT(feed_data(c, 1, 256 * KIB, 6000000), 0);
+  CHECK_EQ_INT((int)consume_all(c, id), (int)(256 * KIB));
+  CHECK_EQ_STR(out_hex(c), "0001000000000001000c0000");
+  /* at the maximum: only what was consumed */
+  for (int i = 0; i < 2; i++)
+    CHECK_EQ_INT(feed_data(c, 1, 256 * KIB, 8000000), 0);
+  CHECK_EQ_INT((int)consume_all(c, id), (int)(512 * KIB));
+  CHECK_EQ_STR(out_hex(c), "000100000000000100080000");
   drop(c);
-  struct cwaku__muxer *s = mk(false, &cfg);
-  CHECK_EQ_INT(feed(s, "000100010000000100000000", 0), 0);
-  size_t acc;
-  /* the ACK needs a WindowUpdate to carry the extra window */
-  CHECK_EQ_INT(s->ops->write(s, 1, (const uint8_t *)"k", 1, &acc), 0);
-  CHECK_EQ_STR(out_hex(s), "0001000200000001000c0000"
-                           "000000000000000100000001"
-                           "6b");
-  drop(s);
+
+  /* a slow reader (20 ms > 4 round trips between updates) keeps 256 KiB */
+  c = mk(true, &cfg);
+  CHECK_EQ_INT(c->ops->open_stream(c, &id), 0);
+  CHECK_EQ_INT(c->ops->ping(c, 0), 0);
+  out_hex(c);
+  CHECK_EQ_INT(feed(c, "000100020000000100000000", 1000000), 0);
+  CHECK_EQ_INT(feed(c, "000200020000000000000000", 1000000), 0);
+  consume_all(c, id);
+  for (uint64_t t = 21000000; t < 100000000; t += 20000000) {
+    CHECK_EQ_INT(feed_data(c, 1, 128 * KIB, t), 0);
+    CHECK_EQ_INT((int)consume_all(c, id), (int)(128 * KIB));
+    CHECK_EQ_STR(out_hex(c), "000100000000000100020000");
+  }
+  /* the remote may not send past the window it was given */
+  CHECK_EQ_INT(feed_data(c, 1, 256 * KIB, 200000000), 0);
+  CHECK(feed_data(c, 1, 1, 200000000) != 0);
+  drop(c);
+
   cfg.max_stream_window = 100 * KIB;
   CHECK(cwaku__yamux_new(true, &cfg) == NULL);
 }
@@ -809,7 +873,7 @@ static void test_output_cap(void) {
 int main(void) {
   test_frames_client();
   test_frames_server();
-  test_frames_big_window();
+  test_window_autotune();
   test_frames_rejected();
   test_violations();
   test_echo(1);
