@@ -52,14 +52,11 @@ static void flush(struct side *s) {
     cwaku__conn_output(s->conn, &p, &n);
     if (n > CHUNK)
       n = CHUNK;
-    if (n == 0 || s->pipe->ops->write(s->pipe, p, n) != 0)
+    if (n == 0 || s->pipe->ops->queued(s->pipe) > 0 ||
+        s->pipe->ops->write(s->pipe, p, n) != 0)
       break;
     cwaku__conn_output_consumed(s->conn, n);
   }
-  const uint8_t *p;
-  size_t n;
-  cwaku__conn_output(s->conn, &p, &n);
-  s->pipe->ops->pause(s->pipe, n > 0);
   if (s->closed)
     s->pipe->ops->close(s->pipe, 0);
 }
@@ -123,6 +120,8 @@ static struct side *adopt(struct cwaku__pipe *p, bool initiator) {
       .arg = s,
   };
   cwaku__muxer_config_default(&s->cfg.muxer);
+  if (getenv("BENCH_OUTPUT"))
+    s->cfg.muxer.max_output = (size_t)atol(getenv("BENCH_OUTPUT"));
   if (getenv("BENCH_WINDOW"))
     s->cfg.muxer.max_stream_window = (uint32_t)atol(getenv("BENCH_WINDOW"));
   static const char *const yamux_only[] = {"/yamux/1.0.0"};

@@ -18,7 +18,10 @@ struct cwaku__pipe_callbacks {
   /* The pipe is closed (err 0: orderly end of stream) and is freed right
    * after this call. */
   void (*on_close)(struct cwaku__pipe *p, int err, void *arg);
-  /* The send queue fell below the low-water mark after being above it. */
+  /* The send queue is empty again after a write left bytes in it. A
+   * driver writes while queued() is 0 and waits for this otherwise, so
+   * unsent bytes stay with the protocol engine, whose flow control pushes
+   * back on the streams. */
   void (*on_drain)(struct cwaku__pipe *p, void *arg);
   void *arg;
 };

@@ -11,7 +11,7 @@ struct tcp_pipe {
   uv_tcp_t handle;
   uv_shutdown_t shutdown;
   size_t queued;
-  bool above_high_water;
+  bool drain_wanted;
   bool closing;
   int close_err;
   char readbuf[64 * 1024];
@@ -106,8 +106,8 @@ static void on_write(uv_write_t *req, int status) {
     close_now(tp, CWAKU_EIO);
     return;
   }
-  if (tp->above_high_water && tp->queued < CWAKU_TCP_LOW_WATER) {
-    tp->above_high_water = false;
+  if (tp->drain_wanted && tp->queued == 0) {
+    tp->drain_wanted = false;
     if (!tp->closing && tp->pipe.cb.on_drain)
       tp->pipe.cb.on_drain(&tp->pipe, tp->pipe.cb.arg);
   }
@@ -120,7 +120,7 @@ static int tcp_write(struct cwaku__pipe *p, const uint8_t *data, size_t len) {
   if (len == 0)
     return 0;
   if (len > CWAKU_TCP_MAX_QUEUED - tp->queued) {
-    tp->above_high_water = true; /* on_drain tells when to try again */
+    tp->drain_wanted = true; /* on_drain tells when to try again */
     return CWAKU_ETOOBIG;
   }
   /* With nothing queued, the kernel usually takes it all at once; only what
@@ -148,8 +148,7 @@ static int tcp_write(struct cwaku__pipe *p, const uint8_t *data, size_t len) {
     return CWAKU_EIO;
   }
   tp->queued += len;
-  if (tp->queued > CWAKU_TCP_MAX_QUEUED / 2)
-    tp->above_high_water = true;
+  tp->drain_wanted = true; /* the kernel is full: on_drain when empty */
   return 0;
 }
 

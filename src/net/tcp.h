@@ -7,9 +7,9 @@
 #include "cwaku/error.h"
 #include "pipe.h"
 
-/* Queue cap per connection, and the level below which on_drain fires. */
+/* Queue cap per connection. Bytes are queued only when the kernel's send
+ * buffer is full; on_drain fires once the queue is empty again. */
 #define CWAKU_TCP_MAX_QUEUED (4u * 1024 * 1024)
-#define CWAKU_TCP_LOW_WATER (1u * 1024 * 1024)
 
 struct cwaku__tcp_listener;
 

@@ -96,6 +96,8 @@ static void maybe_stopped(struct cwaku_host *h);
 
 /* Hands the engine's output to the pipe in pieces, as far as the pipe's
  * queue takes them; the rest waits in the engine until the pipe drains. */
+/* Writes the engine's output while the kernel takes it (the pipe queues
+ * nothing); the rest waits in the engine until on_drain. */
 static void flush(struct host_conn *hc) {
   for (;;) {
     const uint8_t *p;
@@ -103,15 +105,18 @@ static void flush(struct host_conn *hc) {
     cwaku__conn_output(hc->conn, &p, &n);
     if (n > 64 * 1024)
       n = 64 * 1024;
-    if (n == 0 || hc->pipe->ops->write(hc->pipe, p, n) != 0)
+    if (n == 0 || hc->pipe->ops->queued(hc->pipe) > 0 ||
+        hc->pipe->ops->write(hc->pipe, p, n) != 0)
       return;
     cwaku__conn_output_consumed(hc->conn, n);
   }
 }
 
 /* After every call into the engine: send what it produced, and stop
- * reading from a peer we cannot send to (mplex has no flow control of its
- * own: TCP's is what holds a fast sender back then). */
+ * reading from an mplex peer we cannot send to: mplex has no flow control
+ * of its own, TCP's is what holds a fast sender back. yamux connections
+ * never stop reading: their windows bound what a peer can send, and two
+ * nodes that each stopped reading while sending would wait forever. */
 static void after_engine_call(struct host_conn *hc) {
   flush(hc);
   if (hc->engine_closed) {
@@ -121,7 +126,8 @@ static void after_engine_call(struct host_conn *hc) {
   const uint8_t *p;
   size_t n;
   cwaku__conn_output(hc->conn, &p, &n);
-  bool stuck = n > 0;
+  const char *mux = cwaku__conn_muxer(hc->conn);
+  bool stuck = n > 0 && mux && strcmp(mux, "/mplex/6.7.0") == 0;
   if (stuck != hc->paused) {
     hc->paused = stuck;
     hc->pipe->ops->pause(hc->pipe, stuck);

@@ -18,6 +18,11 @@
 #define CONN_MAX_PLAIN (1024 * 1024)
 /* Bytes to send, not yet taken by the driver. */
 #define CONN_MAX_WIRE (8u * 1024 * 1024)
+/* Muxer output is encrypted only while less than this waits for the
+ * driver: the rest stays with the muxer, whose limits push back on the
+ * streams, and what is encrypted is still in cache when the socket takes
+ * it. */
+#define CONN_WIRE_HIGH (256u * 1024)
 #define CONN_MAX_STREAMS 4096
 
 static const char *const security_protocols[] = {"/noise"};
@@ -107,14 +112,14 @@ static size_t inbound_count(const struct cwaku__conn *c,
 static void flush_muxer(struct cwaku__conn *c) {
   if (!c->mux || c->state == CWAKU__CONN_CLOSED)
     return;
-  for (;;) {
+  while (c->wire.len - c->wire_off < CONN_WIRE_HIGH) {
     const uint8_t *p;
     size_t n;
     c->mux->ops->output(c->mux, &p, &n);
     if (n == 0)
       return;
-    if (n > 256 * 1024)
-      n = 256 * 1024;
+    if (n > CWAKU__NOISE_MAX_PLAIN)
+      n = CWAKU__NOISE_MAX_PLAIN; /* one whole frame at a time */
     int r = cwaku__noise_send(&c->noise, &c->wire, p, n);
     if (r == CWAKU_ETOOBIG)
       return; /* the driver has not taken enough yet */
@@ -343,18 +348,16 @@ int cwaku__conn_recv(struct cwaku__conn *c, const uint8_t *in, size_t len,
   return r;
 }
 
-static int recv_piece(struct cwaku__conn *c, const uint8_t *in, size_t len,
-                      uint64_t now_ns) {
-  if (c->state == CWAKU__CONN_CLOSED)
-    return c->error ? c->error : CWAKU_EIO;
-  cwaku__wbuf_put(&c->raw, in, len);
-  int r = cwaku__wbuf_err(&c->raw);
+/* Runs bytes through multistream, Noise and the muxer; *used tells how
+ * many were taken (the rest is a partial frame). */
+static int consume(struct cwaku__conn *c, const uint8_t *buf, size_t len,
+                   uint64_t now_ns, size_t *used_out) {
+  int r = 0;
   size_t off = 0;
-  while (!r && off < c->raw.len && c->state != CWAKU__CONN_CLOSED) {
+  while (!r && off < len && c->state != CWAKU__CONN_CLOSED) {
     size_t used = 0;
     if (!c->noise_started) {
-      r = cwaku__mss_recv(&c->mss, &c->wire, c->raw.p + off, c->raw.len - off,
-                          &used);
+      r = cwaku__mss_recv(&c->mss, &c->wire, buf + off, len - off, &used);
       off += used;
       if (!r && cwaku__mss_state(&c->mss) == CWAKU__MSS_SELECTED)
         r = start_noise(c);
@@ -363,8 +366,8 @@ static int recv_piece(struct cwaku__conn *c, const uint8_t *in, size_t len,
       continue;
     }
     bool was_ready = cwaku__noise_state(&c->noise) == CWAKU__NOISE_READY;
-    r = cwaku__noise_recv(&c->noise, &c->wire, &c->plain, c->raw.p + off,
-                          c->raw.len - off, &used);
+    r = cwaku__noise_recv(&c->noise, &c->wire, &c->plain, buf + off, len - off,
+                          &used);
     off += used;
     if (!r && !was_ready && cwaku__noise_state(&c->noise) == CWAKU__NOISE_READY)
       r = start_muxer_negotiation(c);
@@ -373,10 +376,64 @@ static int recv_piece(struct cwaku__conn *c, const uint8_t *in, size_t len,
     if (!r && used == 0)
       break; /* an incomplete frame: wait for more */
   }
-  /* Keep only what is not processed. */
-  if (off) {
-    memmove(c->raw.p, c->raw.p + off, c->raw.len - off);
-    c->raw.len -= off;
+  *used_out = off;
+  return r;
+}
+
+/* How many more bytes the partial Noise frame in raw needs, once its
+ * length is known; len (all of it) before that. */
+static size_t frame_rest(const struct cwaku__conn *c, size_t len) {
+  if (!c->noise_started || cwaku__noise_state(&c->noise) != CWAKU__NOISE_READY)
+    return len;
+  if (c->raw.len < 2)
+    return len < 2 - c->raw.len ? len : 2 - c->raw.len;
+  size_t frame = 2 + ((size_t)c->raw.p[0] << 8 | c->raw.p[1]);
+  size_t need = frame > c->raw.len ? frame - c->raw.len : 0;
+  return len < need ? len : need;
+}
+
+/* Keeps the untaken bytes of raw at its start. */
+static void raw_consumed(struct cwaku__conn *c, size_t used) {
+  if (used) {
+    memmove(c->raw.p, c->raw.p + used, c->raw.len - used);
+    c->raw.len -= used;
+  }
+}
+
+/* Bytes are read in place; only a frame split across reads is copied into
+ * raw, and only up to its end. */
+static int recv_piece(struct cwaku__conn *c, const uint8_t *in, size_t len,
+                      uint64_t now_ns) {
+  if (c->state == CWAKU__CONN_CLOSED)
+    return c->error ? c->error : CWAKU_EIO;
+  int r = 0;
+  size_t used;
+  while (!r && c->raw.len > 0 && len > 0 && c->state != CWAKU__CONN_CLOSED) {
+    size_t take = frame_rest(c, len);
+    cwaku__wbuf_put(&c->raw, in, take);
+    if ((r = cwaku__wbuf_err(&c->raw)))
+      break;
+    in += take;
+    len -= take;
+    r = consume(c, c->raw.p, c->raw.len, now_ns, &used);
+    raw_consumed(c, used);
+    if (!r && used == 0 && take == 0) {
+      /* no progress on a whole frame (cannot happen; be safe): queue all */
+      cwaku__wbuf_put(&c->raw, in, len);
+      len = 0;
+      r = cwaku__wbuf_err(&c->raw);
+      if (!r) {
+        r = consume(c, c->raw.p, c->raw.len, now_ns, &used);
+        raw_consumed(c, used);
+      }
+    }
+  }
+  if (!r && len > 0 && c->state != CWAKU__CONN_CLOSED) {
+    r = consume(c, in, len, now_ns, &used);
+    if (!r && used < len) {
+      cwaku__wbuf_put(&c->raw, in + used, len - used);
+      r = cwaku__wbuf_err(&c->raw);
+    }
   }
   if (!r)
     flush_muxer(c);
@@ -486,7 +543,8 @@ void cwaku__conn_output_consumed(struct cwaku__conn *c, size_t n) {
     c->wire.len -= c->wire_off;
     c->wire_off = 0;
   }
-  flush_muxer(c); /* room again: let more muxer output through */
+  flush_muxer(c);   /* room again: let more muxer output through */
+  handle_events(c); /* and tell the streams that waited for it */
 }
 
 enum cwaku__conn_state cwaku__conn_state(const struct cwaku__conn *c) {
