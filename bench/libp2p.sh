@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # libp2p: single-stream throughput and handshakes per second, cwaku against
-# js-libp2p, each measured against itself in one process on loopback
-# (TCP + noise + yamux), in the same run. Median of RUNS runs each.
+# js-libp2p, each measured against itself on loopback (TCP + noise + yamux),
+# in the same run: both nodes in one process (one core), and sender and
+# receiver in two processes (as nodes are deployed). Median of RUNS runs.
 # Usage: bench/libp2p.sh [BUILD_DIR]   (make bench)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -25,12 +26,16 @@ run() { # impl mode arg key
 
 c_tp=$(run cwaku throughput "$mib" throughput_mib_s)
 j_tp=$(run js throughput "$mib" throughput_mib_s)
+c_tp2=$(run cwaku throughput2 "$mib" throughput_mib_s)
+j_tp2=$(run js throughput2 "$mib" throughput_mib_s)
 c_hs=$(run cwaku handshakes "$secs" handshakes_per_s)
 j_hs=$(run js handshakes "$secs" handshakes_per_s)
 
-printf '%-34s %12s %12s %8s\n' "libp2p (loopback, one process)" cwaku js-libp2p ratio
+printf '%-38s %12s %12s %8s\n' "libp2p (loopback)" cwaku js-libp2p ratio
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-printf '%-34s %12s %12s %7sx\n' "throughput, one yamux stream MiB/s" "$c_tp" "$j_tp" \
+printf '%-38s %12s %12s %7sx\n' "one stream MiB/s, one process" "$c_tp" "$j_tp" \
   "$(ratio "$c_tp" "$j_tp")"
-printf '%-34s %12s %12s %7sx\n' "handshakes/s (TCP+noise+yamux)" "$c_hs" "$j_hs" \
+printf '%-38s %12s %12s %7sx\n' "one stream MiB/s, two processes" "$c_tp2" "$j_tp2" \
+  "$(ratio "$c_tp2" "$j_tp2")"
+printf '%-38s %12s %12s %7sx\n' "handshakes/s, one process" "$c_hs" "$j_hs" \
   "$(ratio "$c_hs" "$j_hs")"
