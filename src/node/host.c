@@ -216,9 +216,10 @@ static void conn_ready(struct cwaku__conn *c, void *arg) {
   }
   char peer[CWAKU_PEER_ID_STRING_MAX];
   format_peer(peer, sizeof peer, cwaku__conn_remote_peer(c));
-  cwaku_log(CWAKU_LOG_INFO, "host", "connected %s %s via %s", peer,
+  cwaku_log(CWAKU_LOG_INFO, "host", "connected %s %s via %s%s", peer,
             hc->pipe->outbound ? "(outbound)" : "(inbound)",
-            cwaku__conn_muxer(c));
+            cwaku__conn_muxer(c),
+            cwaku__conn_muxer_inlined(c) ? " (chosen in Noise)" : "");
   if (hc->sp)
     hc->sp->backoff_ms = REDIAL_MIN_MS;
   const cwaku_peer_id *id = cwaku__conn_remote_peer(c);

@@ -153,6 +153,7 @@ void cwaku__echo_handler(struct cwaku__proto_handler *h,
   h->on_fin = echo_fin;
   h->on_close = echo_close;
   h->manual_flow = true;
+  h->max_unconsumed = ECHO_MAX_BACKLOG;
   h->max_inbound = 2048;
 }
 

@@ -43,6 +43,7 @@ struct cwaku__conn {
   struct cwaku__conn_config cfg;
   enum cwaku__conn_state state;
   bool noise_started;
+  bool mux_inlined; /* chosen in the Noise handshake */
   bool closed_reported;
   int error;
   struct cwaku__mss mss; /* the security, then the muxer negotiation */
@@ -161,6 +162,11 @@ static void stream_refuse(struct cwaku__conn *c, struct stream *s, int err) {
   remove_stream(c, s, err);
 }
 
+static void limit_window(struct cwaku__conn *c, const struct stream *s) {
+  if (s->h->manual_flow && s->h->max_unconsumed)
+    c->mux->ops->stream_max_window(c->mux, s->id, s->h->max_unconsumed);
+}
+
 static void stream_data(struct cwaku__conn *c, struct stream *s,
                         const uint8_t *data, size_t len) {
   uint64_t id = s->id;
@@ -189,6 +195,7 @@ static void stream_data(struct cwaku__conn *c, struct stream *s,
       }
     }
     c->mux->ops->stream_consumed(c->mux, id, used);
+    limit_window(c, s);
     if (s->h->on_open)
       s->h->on_open(c, id, s->inbound, s->h->ctx);
     s = find_stream(c, id); /* the handler may have reset it */
@@ -272,12 +279,50 @@ static int start_noise(struct cwaku__conn *c) {
       .identity = c->cfg.identity,
       .rng = c->cfg.rng,
       .expected_peer = c->cfg.expected_peer,
+      .stream_muxers = c->cfg.muxers,
+      .n_stream_muxers = c->cfg.no_inlined_muxer ? 0 : c->cfg.n_muxers,
   };
   c->noise_started = true;
   return cwaku__noise_init(&c->noise, &c->wire, &nc);
 }
 
-static int start_muxer_negotiation(struct cwaku__conn *c) {
+static int start_muxer(struct cwaku__conn *c, int index, uint64_t now_ns);
+
+/* inlined-muxer-negotiation.md §Multiplexer Negotiation over Noise: "The
+ * multiplexer to use is determined by picking the first item from the
+ * initiator's list that both parties support"; no overlap fails the
+ * handshake. Returns our index of it, or -1. */
+static int inlined_muxer(const struct cwaku__conn *c) {
+  size_t n_remote = cwaku__noise_remote_muxer_count(&c->noise);
+  size_t n_first = c->cfg.initiator ? c->cfg.n_muxers : n_remote;
+  for (size_t i = 0; i < n_first; i++) {
+    const char *cand = c->cfg.initiator
+                           ? c->cfg.muxers[i]
+                           : cwaku__noise_remote_muxer(&c->noise, i);
+    for (size_t j = 0; j < c->cfg.n_muxers; j++) {
+      bool ours = strcmp(cand, c->cfg.muxers[j]) == 0;
+      for (size_t k = 0; ours && c->cfg.initiator && k < n_remote; k++)
+        if (strcmp(cand, cwaku__noise_remote_muxer(&c->noise, k)) == 0)
+          return (int)j;
+      if (ours && !c->cfg.initiator)
+        return (int)j;
+    }
+  }
+  return -1;
+}
+
+static int start_muxer_negotiation(struct cwaku__conn *c, uint64_t now_ns) {
+  /* A remote that listed muxers in its Noise payload skips the
+   * multistream round (js-libp2p, go-libp2p); one that did not (nwaku)
+   * negotiates with multistream-select. */
+  if (cwaku__noise_remote_muxer_count(&c->noise) > 0 &&
+      !c->cfg.no_inlined_muxer) {
+    int i = inlined_muxer(c);
+    if (i < 0)
+      return CWAKU_EUNSUPPORTED;
+    c->mux_inlined = true;
+    return start_muxer(c, i, now_ns);
+  }
   c->state = CWAKU__CONN_MUXING;
   if (c->cfg.initiator)
     cwaku__mss_init_initiator(&c->mss, c->cfg.muxers, c->cfg.n_muxers);
@@ -287,8 +332,8 @@ static int start_muxer_negotiation(struct cwaku__conn *c) {
   return r ? r : flush_tmp(c);
 }
 
-static int start_muxer(struct cwaku__conn *c, uint64_t now_ns) {
-  c->mux_name = c->cfg.muxers[cwaku__mss_selected(&c->mss)];
+static int start_muxer(struct cwaku__conn *c, int index, uint64_t now_ns) {
+  c->mux_name = c->cfg.muxers[index];
   if (strcmp(c->mux_name, muxer_protocols[0]) == 0)
     c->mux = cwaku__yamux_new(c->cfg.initiator, &c->cfg.muxer);
   else if (strcmp(c->mux_name, muxer_protocols[1]) == 0)
@@ -317,7 +362,7 @@ static int process_plain(struct cwaku__conn *c, uint64_t now_ns) {
       r = flush_tmp(c);
     off = used;
     if (!r && cwaku__mss_state(&c->mss) == CWAKU__MSS_SELECTED)
-      r = start_muxer(c, now_ns);
+      r = start_muxer(c, cwaku__mss_selected(&c->mss), now_ns);
   }
   if (!r && c->state == CWAKU__CONN_READY && off < c->plain.len) {
     r = c->mux->ops->recv(c->mux, c->plain.p + off, c->plain.len - off, now_ns);
@@ -370,7 +415,7 @@ static int consume(struct cwaku__conn *c, const uint8_t *buf, size_t len,
                           &used);
     off += used;
     if (!r && !was_ready && cwaku__noise_state(&c->noise) == CWAKU__NOISE_READY)
-      r = start_muxer_negotiation(c);
+      r = start_muxer_negotiation(c, now_ns);
     if (!r && c->plain.len)
       r = process_plain(c, now_ns);
     if (!r && used == 0)
@@ -559,6 +604,10 @@ void *cwaku__conn_arg(const struct cwaku__conn *c) {
   return c->cfg.arg;
 }
 
+bool cwaku__conn_muxer_inlined(const struct cwaku__conn *c) {
+  return c->mux_inlined;
+}
+
 const char *cwaku__conn_muxer(const struct cwaku__conn *c) {
   return c->mux_name;
 }
@@ -579,6 +628,7 @@ int cwaku__conn_open_stream(struct cwaku__conn *c, uint64_t *stream,
     return CWAKU_ETOOBIG;
   }
   s->h = h;
+  limit_window(c, s);
   s->proposal[0] = h->protocol;
   cwaku__mss_init_initiator(&s->mss, s->proposal, 1);
   r = cwaku__mss_start(&s->mss, &c->tmp);

@@ -49,6 +49,10 @@ struct cwaku__proto_handler {
    * it, so the muxer's window holds the peer back meanwhile (an echo or a
    * relay that cannot pass bytes on at once). */
   bool manual_flow;
+  /* With manual_flow: the most unconsumed bytes the handler can hold; the
+   * stream's receive window grows no further (yamux never goes below its
+   * initial 256 KiB). 0: the muxer's maximum. */
+  uint32_t max_unconsumed;
 };
 
 struct cwaku__conn_config {
@@ -63,6 +67,10 @@ struct cwaku__conn_config {
   /* Muxers to offer, in preference order; NULL: yamux, then mplex. */
   const char *const *muxers;
   size_t n_muxers;
+  /* true: list no muxers in the Noise handshake, so the muxer is always
+   * chosen with multistream-select (as nwaku, which lists none); false: a
+   * peer that lists its muxers too skips that round trip. */
+  bool no_inlined_muxer;
   /* Called once the connection is secured and muxed. */
   void (*on_ready)(struct cwaku__conn *c, void *arg);
   /* Called once when the connection ends (err 0: orderly). The driver
@@ -98,6 +106,8 @@ void cwaku__conn_close(struct cwaku__conn *c, int err);
 enum cwaku__conn_state cwaku__conn_state(const struct cwaku__conn *c);
 const cwaku_peer_id *cwaku__conn_remote_peer(const struct cwaku__conn *c);
 const char *cwaku__conn_muxer(const struct cwaku__conn *c);
+/* Whether the muxer was agreed in the Noise handshake (no multistream). */
+bool cwaku__conn_muxer_inlined(const struct cwaku__conn *c);
 /* The arg of the connection's config (the driver's handle on it). */
 void *cwaku__conn_arg(const struct cwaku__conn *c);
 

@@ -596,6 +596,11 @@ static int mplex_stream_consumed(struct cwaku__muxer *mux, uint64_t stream_id,
   return 0;
 }
 
+static void mplex_stream_max_window(struct cwaku__muxer *mux,
+                                    uint64_t stream_id, uint32_t max) {
+  /* no window: max_stream_buffer bounds what a stream may hold */
+}
+
 static int mplex_ping(struct cwaku__muxer *mux, uint64_t now_ns) {
   return CWAKU_EUNSUPPORTED; /* mplex has no ping */
 }
@@ -672,6 +677,7 @@ static const struct cwaku__muxer_ops mplex_ops = {
     .close_write = mplex_close_write,
     .reset = mplex_reset,
     .stream_consumed = mplex_stream_consumed,
+    .stream_max_window = mplex_stream_max_window,
     .ping = mplex_ping,
     .go_away = mplex_go_away,
     .output = mplex_output,

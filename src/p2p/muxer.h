@@ -80,6 +80,11 @@ struct cwaku__muxer_ops {
   int (*reset)(struct cwaku__muxer *m, uint64_t stream_id);
   /* The application has processed n bytes of the stream's received data. */
   int (*stream_consumed)(struct cwaku__muxer *m, uint64_t stream_id, size_t n);
+  /* The most received, unconsumed bytes the stream's reader can hold: its
+   * window grows no further (yamux; never below the initial window; mplex
+   * has no window and ignores it). */
+  void (*stream_max_window)(struct cwaku__muxer *m, uint64_t stream_id,
+                            uint32_t max);
   /* Keep-alive / RTT probe (yamux ping; mplex has none: CWAKU_EUNSUPPORTED). */
   int (*ping)(struct cwaku__muxer *m, uint64_t now_ns);
   /* Announces that no new streams will be accepted, then closes. */

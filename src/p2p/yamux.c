@@ -42,6 +42,7 @@ struct yamux_stream {
   uint32_t send_window;     /* bytes we may still send */
   uint32_t recv_window;     /* receive window announced so far */
   uint32_t recv_target;     /* the window we grant now; grows when used */
+  uint32_t recv_max;        /* what recv_target may grow to */
   uint64_t recv_epoch_ns;   /* when the last window update went out */
   uint32_t recv_avail;      /* bytes the remote may still send */
   uint32_t recv_pending;    /* consumed, not yet credited to the remote */
@@ -160,6 +161,7 @@ static struct yamux_stream *stream_new(struct yamux *y, uint32_t id,
   s->send_window = CWAKU_YAMUX_INITIAL_WINDOW;
   s->recv_window = CWAKU_YAMUX_INITIAL_WINDOW;
   s->recv_target = CWAKU_YAMUX_INITIAL_WINDOW;
+  s->recv_max = y->cfg.max_stream_window;
   s->recv_epoch_ns = y->now_ns;
   s->recv_avail = CWAKU_YAMUX_INITIAL_WINDOW;
   cwaku__wbuf_init(&s->rx, y->cfg.max_stream_window);
@@ -312,13 +314,12 @@ static void credit_sent(struct yamux *y, struct yamux_stream *s) {
  * stream, so the next update doubles it, up to the configured maximum. With
  * no round trip measured yet the window stays. */
 static void tune_window(struct yamux *y, struct yamux_stream *s) {
-  if (y->rtt_ns == 0 || s->recv_target >= y->cfg.max_stream_window)
+  if (y->rtt_ns == 0 || s->recv_target >= s->recv_max)
     return;
   if (y->now_ns - s->recv_epoch_ns > 4 * y->rtt_ns)
     return;
-  uint32_t grown = s->recv_target > y->cfg.max_stream_window / 2
-                       ? y->cfg.max_stream_window
-                       : s->recv_target * 2;
+  uint32_t grown =
+      s->recv_target > s->recv_max / 2 ? s->recv_max : s->recv_target * 2;
   s->recv_target = grown;
 }
 
@@ -842,6 +843,19 @@ static int yamux_stream_consumed(struct cwaku__muxer *m, uint64_t stream_id,
   return rc;
 }
 
+static void yamux_stream_max_window(struct cwaku__muxer *m, uint64_t stream_id,
+                                    uint32_t max) {
+  struct yamux *y = ymx(m);
+  struct yamux_stream *s = app_stream(y, stream_id);
+  if (!s)
+    return;
+  if (max < CWAKU_YAMUX_INITIAL_WINDOW)
+    max = CWAKU_YAMUX_INITIAL_WINDOW;
+  if (max > y->cfg.max_stream_window)
+    max = y->cfg.max_stream_window;
+  s->recv_max = max;
+}
+
 static int yamux_ping(struct cwaku__muxer *m, uint64_t now_ns) {
   struct yamux *y = ymx(m);
   if (y->dead)
@@ -939,6 +953,7 @@ static const struct cwaku__muxer_ops yamux_ops = {
     .close_write = yamux_close_write,
     .reset = yamux_reset,
     .stream_consumed = yamux_stream_consumed,
+    .stream_max_window = yamux_stream_max_window,
     .ping = yamux_ping,
     .go_away = yamux_go_away,
     .output = yamux_output,

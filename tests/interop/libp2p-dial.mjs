@@ -29,7 +29,7 @@ import {
 import { Results } from "./lib.mjs";
 
 const NAME = "libp2p-dial";
-const { cmd, seed, label } = parseNodeArgs(NAME);
+const { cmd, seed, label, fake } = parseNodeArgs(NAME);
 const res = new Results(NAME);
 watchdog(res, 300);
 const prng = new PrngStream(seed, NAME);
@@ -80,6 +80,15 @@ for (const cfg of CONFIGS) {
     res.check(conn.encryption === PROTO.NOISE, `${cfg.name}: connection encryption is /noise`, { encryption: conn.encryption });
     res.check(conn.multiplexer === MUXER_PROTOCOL[cfg.muxer], `${cfg.name}: muxer is the forced ${cfg.muxer}`,
       { multiplexer: conn.multiplexer });
+
+    // js-libp2p lists its muxers in the Noise handshake, and so does cwaku:
+    // the muxer is agreed there (inlined-muxer-negotiation.md), with no
+    // multistream round; cwaku-node says so when it logs the connection.
+    const want = `connected ${jsId} (inbound) via ${MUXER_PROTOCOL[cfg.muxer]} (chosen in Noise)`;
+    const deadline = Date.now() + 5000;
+    while (!fake && !cw.stderrTail.some((l) => l.includes(want)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    if (!fake) res.check(cw.stderrTail.some((l) => l.includes(want)), `${cfg.name}: cwaku-node agreed the muxer in the Noise handshake`,
+      { want, cwaku_log_tail: cw.logTail(5) });
 
     // identify (automatic on connection open)
     let idr = null;

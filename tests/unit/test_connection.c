@@ -113,7 +113,9 @@ static void on_identified(struct cwaku__conn *c,
   identified_agent[n] = 0;
 }
 
-static void run(bool mplex_only, size_t chunk) {
+/* inline: 0 both list muxers in Noise, 1 the dialer does not, 2 the
+ * listener does not (either way, multistream-select picks the muxer). */
+static void run(bool mplex_only, size_t chunk, int inline_mode) {
   struct cwaku_seeded_rng rng;
   cwaku_seeded_rng_init(&rng, 5);
   cwaku_identity_key ka, kb;
@@ -160,6 +162,8 @@ static void run(bool mplex_only, size_t chunk) {
     ca.muxers = only_mplex;
     ca.n_muxers = 1;
   }
+  ca.no_inlined_muxer = inline_mode == 1;
+  cb.no_inlined_muxer = inline_mode == 2;
   CHECK_EQ_INT(cwaku__conn_new(&a.conn, &ca), 0);
   CHECK_EQ_INT(cwaku__conn_new(&b.conn, &cb), 0);
   pump(&a, &b, chunk);
@@ -167,6 +171,8 @@ static void run(bool mplex_only, size_t chunk) {
   CHECK(!a.closed && !b.closed);
   if (!a.ready || !b.ready)
     return;
+  CHECK(cwaku__conn_muxer_inlined(a.conn) == (inline_mode == 0));
+  CHECK(cwaku__conn_muxer_inlined(b.conn) == (inline_mode == 0));
   CHECK_EQ_STR(cwaku__conn_muxer(a.conn),
                mplex_only ? "/mplex/6.7.0" : "/yamux/1.0.0");
   CHECK_EQ_STR(cwaku__conn_muxer(b.conn), cwaku__conn_muxer(a.conn));
@@ -251,11 +257,65 @@ static void test_wrong_peer(void) {
   cwaku__conn_free(b.conn);
 }
 
+/* Inlined muxer choice: the initiator's first muxer both speak
+ * (inlined-muxer-negotiation.md), and no common muxer fails the handshake. */
+static void test_inlined_choice(const char *const *ma, size_t na,
+                                const char *const *mb, size_t nb,
+                                const char *want) {
+  struct cwaku_seeded_rng rng;
+  cwaku_seeded_rng_init(&rng, 11);
+  cwaku_identity_key ka, kb;
+  CHECK(cwaku_identity_generate(&ka, CWAKU_KEY_SECP256K1, &rng.rng));
+  CHECK(cwaku_identity_generate(&kb, CWAKU_KEY_SECP256K1, &rng.rng));
+  struct side a = {0}, b = {0};
+  struct cwaku__conn_config ca = {.initiator = true,
+                                  .identity = &ka,
+                                  .rng = &rng.rng,
+                                  .muxers = ma,
+                                  .n_muxers = na,
+                                  .on_ready = on_ready,
+                                  .on_closed = on_closed,
+                                  .arg = &a};
+  cwaku__muxer_config_default(&ca.muxer);
+  struct cwaku__conn_config cb = ca;
+  cb.initiator = false;
+  cb.identity = &kb;
+  cb.muxers = mb;
+  cb.n_muxers = nb;
+  cb.arg = &b;
+  CHECK_EQ_INT(cwaku__conn_new(&a.conn, &ca), 0);
+  CHECK_EQ_INT(cwaku__conn_new(&b.conn, &cb), 0);
+  pump(&a, &b, 4096);
+  if (want) {
+    CHECK(a.ready && b.ready);
+    CHECK(cwaku__conn_muxer_inlined(a.conn) &&
+          cwaku__conn_muxer_inlined(b.conn));
+    CHECK_EQ_STR(cwaku__conn_muxer(a.conn), want);
+    CHECK_EQ_STR(cwaku__conn_muxer(b.conn), want);
+  } else {
+    CHECK(!a.ready || !b.ready);
+    CHECK(a.closed || b.closed);
+  }
+  cwaku__conn_free(a.conn);
+  cwaku__conn_free(b.conn);
+}
+
 int main(void) {
-  run(false, 1 << 20);
-  run(false, 7); /* tiny chunks: every parser sees split input */
-  run(true, 1 << 20);
-  run(true, 7);
+  for (int mode = 0; mode < 3; mode++) {
+    run(false, 1 << 20, mode);
+    run(false, 7, mode); /* tiny chunks: every parser sees split input */
+    run(true, 1 << 20, mode);
+    run(true, 7, mode);
+  }
+  static const char *const ym[] = {"/yamux/1.0.0", "/mplex/6.7.0"};
+  static const char *const my[] = {"/mplex/6.7.0", "/yamux/1.0.0"};
+  static const char *const y[] = {"/yamux/1.0.0"};
+  static const char *const m[] = {"/mplex/6.7.0"};
+  test_inlined_choice(my, 2, ym, 2, "/mplex/6.7.0");
+  test_inlined_choice(ym, 2, my, 2, "/yamux/1.0.0");
+  test_inlined_choice(y, 1, my, 2, "/yamux/1.0.0");
+  test_inlined_choice(my, 2, y, 1, "/yamux/1.0.0");
+  test_inlined_choice(m, 1, y, 1, NULL);
   test_wrong_peer();
   return check_summary("connection");
 }
