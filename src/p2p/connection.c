@@ -334,6 +334,10 @@ static int start_muxer_negotiation(struct cwaku__conn *c, uint64_t now_ns) {
 
 static int start_muxer(struct cwaku__conn *c, int index, uint64_t now_ns) {
   c->mux_name = c->cfg.muxers[index];
+  /* Decrypted data goes to the muxer, and its events are all taken before
+   * the plaintext buffer is reused (process_plain): DATA events may point
+   * into it instead of at copies. */
+  c->cfg.muxer.lend_input = true;
   if (strcmp(c->mux_name, muxer_protocols[0]) == 0)
     c->mux = cwaku__yamux_new(c->cfg.initiator, &c->cfg.muxer);
   else if (strcmp(c->mux_name, muxer_protocols[1]) == 0)

@@ -57,6 +57,10 @@ struct cwaku_muxer_config {
   uint32_t max_unacked_inbound;
   /* Bytes of output the engine may hold before writes are refused. */
   size_t max_output;
+  /* true: a DATA event may point into the input of the recv call that
+   * brought it rather than at a copy (yamux); the caller then keeps that
+   * input unchanged until it has taken every event or calls recv again. */
+  bool lend_input;
 };
 
 struct cwaku__muxer; /* opaque; created by the yamux or mplex constructor */

@@ -48,6 +48,11 @@ struct yamux_stream {
   uint32_t recv_pending;    /* consumed, not yet credited to the remote */
   uint32_t recv_unconsumed; /* handed out, not yet reported consumed */
   struct cwaku__wbuf rx;    /* received, not yet handed out */
+  /* Or received and still in the caller's input buffer (never both): a
+   * DATA event can point there instead of at a copy. */
+  const uint8_t *lent;
+  size_t lent_len;
+  struct yamux_stream *lent_next; /* on y->lent */
 };
 
 struct yamux_event {
@@ -95,8 +100,9 @@ struct yamux {
   size_t out_off;
   bool out_blocked; /* a write stopped on max_output */
 
-  struct cwaku__wbuf held; /* data of the last DATA event */
-  size_t rx_total;         /* sum of the streams' rx.len */
+  struct cwaku__wbuf held;   /* data of the last DATA event */
+  size_t rx_total;           /* sum of the streams' rx.len */
+  struct yamux_stream *lent; /* streams with lent data */
 
   struct yamux_ping pings[CWAKU_YAMUX_MAX_PINGS];
   uint32_t next_ping;
@@ -191,7 +197,35 @@ static void stream_settle(struct yamux *y, struct yamux_stream *s) {
   }
 }
 
+/* Copies a stream's lent bytes into its own buffer: the caller's input
+ * they point into is about to change. */
+static int unlend(struct yamux *y, struct yamux_stream *s) {
+  if (!s->lent_len)
+    return 0;
+  cwaku__wbuf_put(&s->rx, s->lent, s->lent_len);
+  y->rx_total += s->lent_len;
+  s->lent = NULL;
+  s->lent_len = 0;
+  for (struct yamux_stream **pp = &y->lent; *pp; pp = &(*pp)->lent_next)
+    if (*pp == s) {
+      *pp = s->lent_next;
+      break;
+    }
+  return cwaku__wbuf_err(&s->rx) ? CWAKU_ENOMEM : 0;
+}
+
+static void forget_lent(struct yamux *y, struct yamux_stream *s) {
+  for (struct yamux_stream **pp = &y->lent; *pp; pp = &(*pp)->lent_next)
+    if (*pp == s) {
+      *pp = s->lent_next;
+      break;
+    }
+  s->lent = NULL;
+  s->lent_len = 0;
+}
+
 static void stream_free(struct yamux *y, struct yamux_stream *s) {
+  forget_lent(y, s);
   struct yamux_stream **pp = &y->buckets[bucket_of(y, s->id)];
   while (*pp != s)
     pp = &(*pp)->next;
@@ -553,10 +587,20 @@ static int on_body(struct yamux *y, const uint8_t *p, size_t n) {
   struct yamux_stream *s =
       y->body_stream ? stream_find(y, y->body_stream) : NULL;
   if (s && !s->terminal) {
-    cwaku__wbuf_put(&s->rx, p, n);
-    if (cwaku__wbuf_err(&s->rx))
-      return fail(y, CWAKU_ENOMEM);
-    y->rx_total += n;
+    if (y->cfg.lend_input && !s->data_queued && s->rx.len == 0) {
+      /* The common case, one frame per stream between events: no copy. */
+      s->lent = p;
+      s->lent_len = n;
+      s->lent_next = y->lent;
+      y->lent = s;
+    } else {
+      if (unlend(y, s))
+        return fail(y, CWAKU_ENOMEM);
+      cwaku__wbuf_put(&s->rx, p, n);
+      if (cwaku__wbuf_err(&s->rx))
+        return fail(y, CWAKU_ENOMEM);
+      y->rx_total += n;
+    }
     if (!s->data_queued) {
       s->data_queued = true;
       int rc = ev_push(y, CWAKU_MUXER_EV_DATA, s->id, 0, 0);
@@ -583,6 +627,9 @@ static int yamux_recv(struct cwaku__muxer *m, const uint8_t *in, size_t inlen,
   if (now_ns > y->now_ns)
     y->now_ns = now_ns;
   cwaku__wbuf_clear(&y->held);
+  while (y->lent)
+    if (unlend(y, y->lent))
+      return fail(y, CWAKU_ENOMEM);
   struct cwaku__rcur c;
   cwaku__rcur_init(&c, in, inlen);
   while (cwaku__rcur_left(&c) > 0) {
@@ -638,6 +685,14 @@ static void yamux_next_event(struct cwaku__muxer *m,
       if (!s)
         continue;
       s->data_queued = false;
+      if (s->lent_len && !s->local_reset) {
+        ev->data = s->lent;
+        ev->len = s->lent_len;
+        s->recv_unconsumed += (uint32_t)s->lent_len;
+        forget_lent(y, s);
+        break;
+      }
+      forget_lent(y, s);
       if (s->local_reset || s->rx.len == 0)
         continue;
       /* Hand the stream's buffer over; it lives until the next call. */
