@@ -130,6 +130,11 @@ static const struct {
      "[--filter] [--lightpush] [--sync] [--multiaddr MA]... "
      "[--cluster N --shard S...] [--rsv]"},
     {"keygen", tool_cmd_keygen, "keygen [--nodekey HEX]"},
+    {"poseidon", tool_cmd_poseidon, "poseidon IN1 [IN2 ...]  (1-8 decimals)"},
+    {"zk", tool_cmd_zk, "zk setup --out-zkey PATH --out-vk PATH"},
+    {"rln", tool_cmd_rln,
+     "rln prove --zkey PATH --inputs JSON|@FILE | rln verify --vk PATH "
+     "--proof HEX|JSON --public JSON"},
     {"batch", cmd_batch,
      "batch  (reads one JSON array of arguments per line from stdin)"},
 };

@@ -44,7 +44,11 @@ json_t *tool_json_hex(const uint8_t *p, size_t n);
 int tool_cmd_message_hash(struct tool_result *res, int argc, char **argv);
 int tool_cmd_shard(struct tool_result *res, int argc, char **argv);
 int tool_cmd_keygen(struct tool_result *res, int argc, char **argv);
+int tool_cmd_poseidon(struct tool_result *res, int argc, char **argv);
 /* "enr decode TEXT" and "enr encode ..." (cmd_enr.c). */
 int tool_cmd_enr(struct tool_result *res, int argc, char **argv);
+/* "zk setup ..." and "rln prove|verify ..." (cmd_zk.c). */
+int tool_cmd_zk(struct tool_result *res, int argc, char **argv);
+int tool_cmd_rln(struct tool_result *res, int argc, char **argv);
 
 #endif

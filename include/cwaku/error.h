@@ -23,7 +23,8 @@
   X(EIO, -15, "input/output error")                                            \
   X(ECONFIG, -16, "invalid configuration")                                     \
   X(EMULTIADDR, -17, "invalid multiaddr")                                      \
-  X(EENR, -18, "invalid ENR")
+  X(EENR, -18, "invalid ENR")                                                  \
+  X(ERANGE, -19, "value out of range")
 
 enum cwaku_error {
 #define CWAKU__ERR_ENUM(name, value, text) CWAKU_##name = (value),

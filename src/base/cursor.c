@@ -65,6 +65,24 @@ uint64_t cwaku__rcur_be64(struct cwaku__rcur *c) {
   return v;
 }
 
+uint32_t cwaku__rcur_le32(struct cwaku__rcur *c) {
+  const uint8_t *p = cwaku__rcur_take(c, 4);
+  if (!p)
+    return 0;
+  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+         (uint32_t)p[3] << 24;
+}
+
+uint64_t cwaku__rcur_le64(struct cwaku__rcur *c) {
+  const uint8_t *p = cwaku__rcur_take(c, 8);
+  if (!p)
+    return 0;
+  uint64_t v = 0;
+  for (int i = 7; i >= 0; i--)
+    v = (v << 8) | p[i];
+  return v;
+}
+
 /* multiformats/unsigned-varint: "the maximum length is 9 bytes" and
  * "varints MUST be minimally encoded". */
 uint64_t cwaku__rcur_uvarint(struct cwaku__rcur *c) {

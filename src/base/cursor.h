@@ -38,6 +38,9 @@ uint8_t cwaku__rcur_u8(struct cwaku__rcur *c);
 uint16_t cwaku__rcur_be16(struct cwaku__rcur *c);
 uint32_t cwaku__rcur_be32(struct cwaku__rcur *c);
 uint64_t cwaku__rcur_be64(struct cwaku__rcur *c);
+/* Little-endian fixed-width integers (snarkjs binary files). */
+uint32_t cwaku__rcur_le32(struct cwaku__rcur *c);
+uint64_t cwaku__rcur_le64(struct cwaku__rcur *c);
 /* libp2p unsigned-varint: at most 9 bytes (63 bits), minimal encoding only;
  * otherwise EVARINT (or ETRUNC when the input ends inside it). */
 uint64_t cwaku__rcur_uvarint(struct cwaku__rcur *c);

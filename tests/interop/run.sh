@@ -16,7 +16,7 @@ if [ ! -x "$node" ] || [ ! -d "$dir/node_modules/@waku" ]; then
   exit 2
 fi
 if [ ! -f "$dir/$name.mjs" ]; then
-  echo "tests/interop: no such check: $name (have: message-hash, shard, enr)" >&2
+  echo "tests/interop: no such check: $name (have: message-hash, shard, enr, poseidon, zk, libp2p-*)" >&2
   exit 2
 fi
 exec "$node" "$dir/$name.mjs" "$@"
