@@ -110,38 +110,6 @@ int tool_cmd_zk(struct tool_result *res, int argc, char **argv) {
 
 /* --- rln prove ----------------------------------------------------------- */
 
-static int fr_dec(cwaku_fr *out, const json_t *j) {
-  const char *s = json_string_value(j);
-  return s && cwaku__fr_from_dec(out, s, strlen(s));
-}
-
-/* The circuit's input JSON (circom names, decimal strings). */
-static int circuit_inputs(struct cwaku__rln_inputs *in, const json_t *ci) {
-  int ok =
-      fr_dec(&in->identity_secret, json_object_get(ci, "identitySecret")) &&
-      fr_dec(&in->user_message_limit,
-             json_object_get(ci, "userMessageLimit")) &&
-      fr_dec(&in->message_id, json_object_get(ci, "messageId")) &&
-      fr_dec(&in->x, json_object_get(ci, "x")) &&
-      fr_dec(&in->external_nullifier, json_object_get(ci, "externalNullifier"));
-  const json_t *pe = json_object_get(ci, "pathElements");
-  const json_t *pi = json_object_get(ci, "identityPathIndex");
-  if (json_array_size(pe) != CWAKU_RLN_DEPTH ||
-      json_array_size(pi) != CWAKU_RLN_DEPTH)
-    return 0;
-  for (size_t i = 0; ok && i < CWAKU_RLN_DEPTH; i++) {
-    const json_t *b = json_array_get(pi, i);
-    const char *s = json_string_value(b);
-    int bit = json_is_integer(b) ? (int)json_integer_value(b)
-              : s && (!strcmp(s, "0") || !strcmp(s, "1")) ? s[0] - '0'
-                                                          : -1;
-    ok = fr_dec(&in->path_elements[i], json_array_get(pe, i)) &&
-         (bit == 0 || bit == 1);
-    in->path_index[i] = (uint8_t)bit;
-  }
-  return ok;
-}
-
 static json_t *dec_fp(const cwaku_fp *a) {
   char s[CWAKU_FIELD_DEC_MAX];
   cwaku__fp_to_dec(s, a);
@@ -213,7 +181,7 @@ static int rln_prove(struct tool_result *res, int argc, char **argv) {
   json_t *ci = inputs[0] == '@' ? json_load_file(inputs + 1, 0, &jerr)
                                 : json_loads(inputs, 0, &jerr);
   struct cwaku__rln_inputs in;
-  if (!ci || !circuit_inputs(&in, ci)) {
+  if (!ci || !cwaku__rln_inputs_from_json(&in, ci)) {
     json_decref(ci);
     return tool_fail(res, CWAKU_EINVAL,
                      "--inputs: the circuit's input object is expected "

@@ -566,3 +566,40 @@ int cwaku__rln_r1cs(struct cwaku__r1cs *out) {
     cwaku__r1cs_free(out);
   return r;
 }
+
+/* ---- the circuit's input JSON ------------------------------------------ */
+
+static int fr_dec(cwaku_fr *out, const json_t *j) {
+  const char *s = json_string_value(j);
+  return s && cwaku__fr_from_dec(out, s, strlen(s));
+}
+
+int cwaku__rln_inputs_from_json(struct cwaku__rln_inputs *in,
+                                const json_t *ci) {
+  memset(in, 0, sizeof *in);
+  int ok =
+      fr_dec(&in->identity_secret, json_object_get(ci, "identitySecret")) &&
+      fr_dec(&in->user_message_limit,
+             json_object_get(ci, "userMessageLimit")) &&
+      fr_dec(&in->message_id, json_object_get(ci, "messageId")) &&
+      fr_dec(&in->x, json_object_get(ci, "x")) &&
+      fr_dec(&in->external_nullifier, json_object_get(ci, "externalNullifier"));
+  const json_t *pe = json_object_get(ci, "pathElements");
+  const json_t *pi = json_object_get(ci, "identityPathIndex");
+  if (json_array_size(pe) != CWAKU_RLN_DEPTH ||
+      json_array_size(pi) != CWAKU_RLN_DEPTH)
+    return 0;
+  for (size_t i = 0; ok && i < CWAKU_RLN_DEPTH; i++) {
+    const json_t *b = json_array_get(pi, i);
+    const char *s = json_string_value(b);
+    int bit = json_is_integer(b) ? (int)json_integer_value(b)
+              : s && (!strcmp(s, "0") || !strcmp(s, "1")) ? s[0] - '0'
+                                                          : -1;
+    ok = fr_dec(&in->path_elements[i], json_array_get(pe, i)) &&
+         (bit == 0 || bit == 1);
+    in->path_index[i] = (uint8_t)bit;
+  }
+  if (!ok)
+    memset(in, 0, sizeof *in);
+  return ok;
+}

@@ -6,6 +6,7 @@
 #ifndef CWAKU_ZK_RLN_CIRCUIT_H
 #define CWAKU_ZK_RLN_CIRCUIT_H
 
+#include <jansson.h>
 #include <stdint.h>
 
 #include "zk/field.h"
@@ -37,6 +38,14 @@ struct cwaku__rln_inputs {
   cwaku_fr x;
   cwaku_fr external_nullifier;
 };
+
+/* Reads the circuit's input object as circom and snarkjs take it
+ * (identitySecret, userMessageLimit, messageId, pathElements[20],
+ * identityPathIndex[20] as numbers or "0"/"1", x, externalNullifier; field
+ * elements as canonical decimal strings). 1, or 0 if anything is missing or
+ * malformed. */
+int cwaku__rln_inputs_from_json(struct cwaku__rln_inputs *in,
+                                const json_t *obj);
 
 /* Computes all CWAKU_RLN_WIRES wire values. 0; CWAKU_EINVAL when the inputs
  * admit no witness (a path index not 0/1, message_id >= 2^16, or not

@@ -26,26 +26,6 @@ static int fr_of(cwaku_fr *out, const json_t *j) {
   return s && cwaku__fr_from_dec(out, s, strlen(s));
 }
 
-static int inputs_of(struct cwaku__rln_inputs *in, const json_t *ci) {
-  int ok =
-      fr_of(&in->identity_secret, json_object_get(ci, "identitySecret")) &&
-      fr_of(&in->user_message_limit, json_object_get(ci, "userMessageLimit")) &&
-      fr_of(&in->message_id, json_object_get(ci, "messageId")) &&
-      fr_of(&in->x, json_object_get(ci, "x")) &&
-      fr_of(&in->external_nullifier, json_object_get(ci, "externalNullifier"));
-  const json_t *pe = json_object_get(ci, "pathElements");
-  const json_t *pi = json_object_get(ci, "identityPathIndex");
-  for (size_t i = 0; ok && i < CWAKU_RLN_DEPTH; i++) {
-    cwaku_fr b;
-    uint64_t l[4];
-    ok = fr_of(&in->path_elements[i], json_array_get(pe, i)) &&
-         fr_of(&b, json_array_get(pi, i));
-    cwaku__fr_to_limbs(l, &b);
-    in->path_index[i] = (uint8_t)l[0];
-  }
-  return ok;
-}
-
 static cwaku_fr w[CWAKU_RLN_WIRES];
 static cwaku_groth16_pvk pvk;
 
@@ -70,7 +50,8 @@ int main(void) {
   for (size_t i = 0; i < json_array_size(list) && i < 3; i++) {
     const json_t *c = json_array_get(list, i);
     struct cwaku__rln_inputs in;
-    CHECK(inputs_of(&in, json_object_get(c, "circuit_inputs")));
+    CHECK(
+        cwaku__rln_inputs_from_json(&in, json_object_get(c, "circuit_inputs")));
     CHECK_EQ_INT(cwaku__rln_witness(w, &in), 0);
     cwaku_groth16_proof pr, pr2;
     CHECK_EQ_INT(cwaku__prover_prove(&pr.a, &pr.b, &pr.c, &p, w, &rng.rng), 0);

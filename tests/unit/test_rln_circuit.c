@@ -27,26 +27,6 @@ static int fr_of(cwaku_fr *out, const json_t *j) {
   return s && cwaku__fr_from_dec(out, s, strlen(s));
 }
 
-static int inputs_of(struct cwaku__rln_inputs *in, const json_t *ci) {
-  int ok =
-      fr_of(&in->identity_secret, json_object_get(ci, "identitySecret")) &&
-      fr_of(&in->user_message_limit, json_object_get(ci, "userMessageLimit")) &&
-      fr_of(&in->message_id, json_object_get(ci, "messageId")) &&
-      fr_of(&in->x, json_object_get(ci, "x")) &&
-      fr_of(&in->external_nullifier, json_object_get(ci, "externalNullifier"));
-  const json_t *pe = json_object_get(ci, "pathElements");
-  const json_t *pi = json_object_get(ci, "identityPathIndex");
-  for (size_t i = 0; ok && i < CWAKU_RLN_DEPTH; i++) {
-    cwaku_fr b;
-    uint64_t l[4];
-    ok = fr_of(&in->path_elements[i], json_array_get(pe, i)) &&
-         fr_of(&b, json_array_get(pi, i));
-    cwaku__fr_to_limbs(l, &b);
-    in->path_index[i] = (uint8_t)l[0];
-  }
-  return ok;
-}
-
 /* Section 4 of a snarkjs zkey: "zkey", u32 version, u32 n, then sections
  * (u32 type, u64 size, data). */
 static uint8_t *zkey_section(size_t *len, unsigned want) {
@@ -115,7 +95,8 @@ int main(void) {
     }
     CHECK(c != NULL);
     struct cwaku__rln_inputs in;
-    CHECK(c && inputs_of(&in, json_object_get(c, "circuit_inputs")));
+    CHECK(c && cwaku__rln_inputs_from_json(
+                   &in, json_object_get(c, "circuit_inputs")));
     if (!c)
       continue;
     CHECK_EQ_INT(cwaku__rln_witness(w, &in), 0);
@@ -159,7 +140,8 @@ int main(void) {
   /* inputs that admit no witness */
   const json_t *c0 = json_array_get(list, 0);
   struct cwaku__rln_inputs in;
-  CHECK(inputs_of(&in, json_object_get(c0, "circuit_inputs")));
+  CHECK(
+      cwaku__rln_inputs_from_json(&in, json_object_get(c0, "circuit_inputs")));
   struct cwaku__rln_inputs bad = in;
   bad.path_index[3] = 2;
   CHECK_EQ_INT(cwaku__rln_witness(w, &bad), CWAKU_EINVAL);
