@@ -38,7 +38,7 @@ struct m52_mod {
 };
 
 M52_INLINE void m52_mod_load(struct m52_mod *M, const struct m52_consts *c) {
-  #pragma GCC unroll 8
+#pragma GCC unroll 8
   for (int i = 0; i < 5; i++) {
     M->m[i] = _mm512_set1_epi64((long long)c->m[i]);
     M->m2[i] = _mm512_set1_epi64((long long)c->m2[i]);
@@ -56,7 +56,7 @@ M52_INLINE void m52_mul(m52 *r, const m52 *a, const m52 *b,
                         const struct m52_mod *M) {
   const __m512i z = _mm512_setzero_si512();
   __m512i t0 = z, t1 = z, t2 = z, t3 = z, t4 = z, t5;
-  #pragma GCC unroll 8
+#pragma GCC unroll 8
   for (int i = 0; i < 5; i++) {
     const __m512i bi = b->l[i];
     t5 = z;
@@ -101,7 +101,7 @@ M52_INLINE void m52_mul(m52 *r, const m52 *a, const m52 *b,
 /* Signed limbs to limbs below 2^52, the excess (and sign) left in the top
  * limb. */
 M52_INLINE void m52_norm(m52 *a, const struct m52_mod *M) {
-  #pragma GCC unroll 8
+#pragma GCC unroll 8
   for (int i = 0; i < 4; i++) {
     a->l[i + 1] = _mm512_add_epi64(a->l[i + 1], _mm512_srai_epi64(a->l[i], 52));
     a->l[i] = _mm512_and_si512(a->l[i], M->mask);
@@ -112,12 +112,12 @@ M52_INLINE void m52_norm(m52 *a, const struct m52_mod *M) {
 M52_INLINE void m52_csub(m52 *r, const m52 *s, const __m512i k[5],
                          const struct m52_mod *M) {
   m52 t;
-  #pragma GCC unroll 8
+#pragma GCC unroll 8
   for (int i = 0; i < 5; i++)
     t.l[i] = _mm512_sub_epi64(s->l[i], k[i]);
   m52_norm(&t, M);
   __mmask8 neg = _mm512_movepi64_mask(t.l[4]);
-  #pragma GCC unroll 8
+#pragma GCC unroll 8
   for (int i = 0; i < 5; i++)
     r->l[i] = _mm512_mask_blend_epi64(neg, t.l[i], s->l[i]);
 }
@@ -125,7 +125,7 @@ M52_INLINE void m52_csub(m52 *r, const m52 *s, const __m512i k[5],
 M52_INLINE void m52_add(m52 *r, const m52 *a, const m52 *b,
                         const struct m52_mod *M) {
   m52 s;
-  #pragma GCC unroll 8
+#pragma GCC unroll 8
   for (int i = 0; i < 5; i++)
     s.l[i] = _mm512_add_epi64(a->l[i], b->l[i]);
   m52_norm(&s, M);
@@ -136,16 +136,16 @@ M52_INLINE void m52_add(m52 *r, const m52 *a, const m52 *b,
 M52_INLINE void m52_sub(m52 *r, const m52 *a, const m52 *b,
                         const struct m52_mod *M) {
   m52 d, e;
-  #pragma GCC unroll 8
+#pragma GCC unroll 8
   for (int i = 0; i < 5; i++)
     d.l[i] = _mm512_sub_epi64(a->l[i], b->l[i]);
   m52_norm(&d, M);
-  #pragma GCC unroll 8
+#pragma GCC unroll 8
   for (int i = 0; i < 5; i++)
     e.l[i] = _mm512_add_epi64(d.l[i], M->m2[i]);
   m52_norm(&e, M);
   __mmask8 neg = _mm512_movepi64_mask(d.l[4]);
-  #pragma GCC unroll 8
+#pragma GCC unroll 8
   for (int i = 0; i < 5; i++)
     r->l[i] = _mm512_mask_blend_epi64(neg, d.l[i], e.l[i]);
 }
@@ -154,11 +154,11 @@ M52_INLINE void m52_sub(m52 *r, const m52 *a, const m52 *b,
 M52_INLINE void m52_cneg(m52 *r, const m52 *a, __mmask8 k,
                          const struct m52_mod *M) {
   m52 z, n;
-  #pragma GCC unroll 8
+#pragma GCC unroll 8
   for (int i = 0; i < 5; i++)
     z.l[i] = _mm512_setzero_si512();
   m52_sub(&n, &z, a, M);
-  #pragma GCC unroll 8
+#pragma GCC unroll 8
   for (int i = 0; i < 5; i++)
     r->l[i] = _mm512_mask_blend_epi64(k, a->l[i], n.l[i]);
 }
@@ -252,14 +252,14 @@ M52_INLINE void m52_transpose4x2(__m512i w[4], const __m512i r[4]) {
  * exchanges. */
 M52_INLINE void m52_transpose8(__m512i r[8]) {
   __m512i t[8], u[8];
-  #pragma GCC unroll 8
+#pragma GCC unroll 8
   for (int i = 0; i < 8; i += 2) {
     t[i] = _mm512_unpacklo_epi64(r[i], r[i + 1]);
     t[i + 1] = _mm512_unpackhi_epi64(r[i], r[i + 1]);
   }
   const __m512i lo2 = _mm512_set_epi64(13, 12, 5, 4, 9, 8, 1, 0);
   const __m512i hi2 = _mm512_set_epi64(15, 14, 7, 6, 11, 10, 3, 2);
-  #pragma GCC unroll 8
+#pragma GCC unroll 8
   for (int i = 0; i < 8; i += 4) {
     u[i] = _mm512_permutex2var_epi64(t[i], lo2, t[i + 2]);
     u[i + 1] = _mm512_permutex2var_epi64(t[i + 1], lo2, t[i + 3]);
@@ -268,7 +268,7 @@ M52_INLINE void m52_transpose8(__m512i r[8]) {
   }
   const __m512i lo4 = _mm512_set_epi64(11, 10, 9, 8, 3, 2, 1, 0);
   const __m512i hi4 = _mm512_set_epi64(15, 14, 13, 12, 7, 6, 5, 4);
-  #pragma GCC unroll 8
+#pragma GCC unroll 8
   for (int i = 0; i < 4; i++) {
     r[i] = _mm512_permutex2var_epi64(u[i], lo4, u[i + 4]);
     r[i + 4] = _mm512_permutex2var_epi64(u[i], hi4, u[i + 4]);

@@ -4,6 +4,7 @@
 #include "zk/msm.h"
 
 #include <math.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,9 +54,9 @@ static inline void msm_fp2_inv_norm(cwaku_fp2 *r, const cwaku_fp2 *a,
 
 /* 16 and 1/16 in the scalar Montgomery form (2^4 2^256 and 2^252 mod
  * p): the factors between it and the IFMA form (msm_ifma.h). */
-static const cwaku_fp MSM_FP_16 = {{0x45520880f6fce4b4ULL, 0x49890849baa989a8ULL,
-                                    0x85a9201d818f014aULL,
-                                    0x1f16424e1bb7724fULL}};
+static const cwaku_fp MSM_FP_16 = {
+    {0x45520880f6fce4b4ULL, 0x49890849baa989a8ULL, 0x85a9201d818f014aULL,
+     0x1f16424e1bb7724fULL}};
 static const cwaku_fp MSM_FP_INV16 = {{0, 0, 0, 0x1000000000000000ULL}};
 
 #define MSM_FP_NORM(n, d) (*(n) = *(d))
@@ -195,8 +196,9 @@ static const uint64_t FR_R[4] = {0x43e1f593f0000001ULL, 0x2833e84879b97091ULL,
                                  0xb85045b68181585dULL, 0x30644e72e131a029ULL};
 
 /* r -= a * b mod 2^192 (neg = 0) or r += a * b (neg = 1), b of nb limbs */
-static inline __attribute__((always_inline)) void muladd_lo3(uint64_t r[3], const uint64_t a[3],
-                              const uint64_t *b, int nb, int neg) {
+static inline __attribute__((always_inline)) void
+muladd_lo3(uint64_t r[3], const uint64_t a[3], const uint64_t *b, int nb,
+           int neg) {
   uint64_t t[3] = {0, 0, 0}, c;
   c = 0;
   t[0] = mont256_mac(a[0], b[0], 0, 0, &c);
@@ -208,11 +210,11 @@ static inline __attribute__((always_inline)) void muladd_lo3(uint64_t r[3], cons
   }
   c = 0;
   if (neg)
-    #pragma GCC unroll 4
+#pragma GCC unroll 4
     for (int l = 0; l < 3; l++)
       r[l] = mont256_adc(r[l], t[l], &c);
   else
-    #pragma GCC unroll 4
+#pragma GCC unroll 4
     for (int l = 0; l < 3; l++)
       r[l] = mont256_sbb(r[l], t[l], &c);
 }
@@ -228,36 +230,36 @@ split_with(uint64_t mag[4][2], uint8_t neg[4], const uint64_t k[4],
   uint64_t v[4][3];
   memset(v, 0, sizeof v);
   memcpy(v[0], kr, 3 * sizeof(uint64_t));
-  #pragma GCC unroll 4
+#pragma GCC unroll 4
   for (int j = 0; j < sb->d; j++) {
     /* k g_j, its limbs from 2^320 up, after + 2^319 to round */
     uint64_t prod[8] = {0}, c;
     const int ng = sb->glimbs[j];
-    #pragma GCC unroll 4
+#pragma GCC unroll 4
     for (int i = 0; i < 4; i++) {
       c = 0;
-      #pragma GCC unroll 4
+#pragma GCC unroll 4
       for (int l = 0; l < ng; l++)
         prod[i + l] = mont256_mac(kr[i], sb->g[j][l], prod[i + l], c, &c);
       prod[i + ng] = c;
     }
     c = 0;
     prod[4] = mont256_adc(prod[4], (uint64_t)1 << 63, &c);
-    #pragma GCC unroll 4
+#pragma GCC unroll 4
     for (int i = 5; i < 8; i++)
       prod[i] = mont256_adc(prod[i], 0, &c);
     const uint64_t *alpha = prod + SPLIT_SHIFT_LIMBS;
-    #pragma GCC unroll 4
+#pragma GCC unroll 4
     for (int i = 0; i < sb->d; i++)
       muladd_lo3(v[i], alpha, sb->b[j][i], sb->blimbs,
                  sb->gneg[j] ^ sb->bneg[j][i]);
   }
-  #pragma GCC unroll 4
+#pragma GCC unroll 4
   for (int i = 0; i < sb->d; i++) {
     neg[i] = (uint8_t)(v[i][2] >> 63);
     if (neg[i]) {
       uint64_t z[3] = {0, 0, 0}, c = 0;
-      #pragma GCC unroll 4
+#pragma GCC unroll 4
       for (int l = 0; l < 3; l++)
         v[i][l] = mont256_sbb(z[l], v[i][l], &c);
     }
@@ -408,7 +410,12 @@ static int terms_alloc(struct terms *t, size_t cap) {
   return t->pidx && t->mag && t->neg ? 0 : CWAKU_ENOMEM;
 }
 
+/* The magnitudes and signs come from the scalars: wiped (m of them). */
 static void terms_free(struct terms *t) {
+  if (t->mag)
+    sodium_memzero(t->mag, t->m * sizeof *t->mag);
+  if (t->neg)
+    sodium_memzero(t->neg, t->m);
   free(t->pidx);
   free(t->mag);
   free(t->neg);
@@ -435,8 +442,8 @@ int cwaku__g1_bases_msm(cwaku_g1_jac *r, const struct cwaku__g1_bases *b,
       for (size_t j = 0; j < 2; j++)
         terms_push(&t, 2 * i + j, s->mag[j][0], s->mag[j][1], s->neg[j]);
     }
-    rc = g1_msm_core(r, b->pts, t.pidx, (const uint64_t(*)[2])t.mag, t.neg,
-                     t.m, 126, b->ifma);
+    rc = g1_msm_core(r, b->pts, t.pidx, (const uint64_t(*)[2])t.mag, t.neg, t.m,
+                     126, b->ifma);
   } else {
     cwaku__g1_jac_infinity(r);
   }
@@ -454,8 +461,8 @@ int cwaku__g2_bases_msm(cwaku_g2_jac *r, const struct cwaku__g2_bases *b,
       for (size_t j = 0; j < 4; j++)
         terms_push(&t, 4 * i + j, s->mag[j], 0, s->neg[j]);
     }
-    rc = g2_msm_core(r, b->pts, t.pidx, (const uint64_t(*)[2])t.mag, t.neg,
-                     t.m, 64, b->ifma);
+    rc = g2_msm_core(r, b->pts, t.pidx, (const uint64_t(*)[2])t.mag, t.neg, t.m,
+                     64, b->ifma);
   } else {
     cwaku__g2_jac_infinity(r);
   }
@@ -478,6 +485,8 @@ int cwaku__g1_msm_pippenger(cwaku_g1_jac *r, const cwaku_g1 *points,
   } else {
     cwaku__g1_jac_infinity(r);
   }
+  if (split)
+    sodium_memzero(split, n * sizeof *split);
   free(split);
   cwaku__g1_bases_clear(&b);
   return rc;
@@ -496,6 +505,8 @@ int cwaku__g2_msm_pippenger(cwaku_g2_jac *r, const cwaku_g2 *points,
   } else {
     cwaku__g2_jac_infinity(r);
   }
+  if (split)
+    sodium_memzero(split, n * sizeof *split);
   free(split);
   cwaku__g2_bases_clear(&b);
   return rc;

@@ -5,19 +5,25 @@
  *     scalar into two of at most 126 bits (GLV); psi = [p] on G2 splits it
  *     into four of at most 64 bits (Galbraith-Scott), by Babai rounding
  *     against a reduced basis of the lattice of the eigenvalue;
- *   - signed base-2^c digits, one set of 2^(c-1) buckets per window;
+ *   - signed base-2^c digits, one set of 2^(c-1) buckets per window, c
+ *     from an estimate of the cost;
  *   - affine buckets filled by batches of independent affine additions
  *     sharing one field inversion (Montgomery's trick): the points of a
  *     bucket are summed pairwise, round by round, every round one batch;
  *   - the bucket sum sum_v v S_v taken the same way: with v = hi L + lo,
  *     L * sum hi (sum of row hi) + sum lo (sum of column lo), the row and
- *     column sums in batches, only 2 sqrt(2^c) Jacobian additions left.
+ *     column sums in batches, then the same on those, so only a few
+ *     Jacobian additions are left;
+ *   - on x86-64 CPUs with AVX-512 IFMA, the batches run eight additions
+ *     at a time (msm_ifma.h), the points held in that code's Montgomery
+ *     form.
  *
  * Variable time: the points are public; the scalars may be secret-derived
  * (a witness) but the prover's output is randomised, and the timing of the
- * MSM is not a leak we guard against (as snarkjs and arkworks). Points must
- * lie in G1 (any point on the curve does) or in G2 (psi acts as [p] there
- * only): the proving key's points do. */
+ * MSM is not a leak we guard against (as snarkjs and arkworks). The parts
+ * and digits of the scalars are wiped after use. Points must lie in G1 (any
+ * point on the curve does) or in G2 (psi acts as [p] there only): a proving
+ * key's points do. */
 #ifndef CWAKU_ZK_MSM_H
 #define CWAKU_ZK_MSM_H
 
@@ -67,22 +73,24 @@ CWAKU_MUST_CHECK int cwaku__g2_msm_pippenger(cwaku_g2_jac *r,
 
 /* Fixed bases, prepared once for many MSMs: the points at infinity left
  * out, each kept point stored with its endomorphism images (G1: P, phi P;
- * G2: P, psi P, psi^2 P, psi^3 P), and the position of its scalar. Start
- * from a zeroed struct; _add appends the finite points of points[0..n),
- * whose scalars are at positions first, first + 1, ... of the split
- * scalars given to _run. 0 or CWAKU_ENOMEM (b unchanged). */
+ * G2: P, psi P, psi^2 P, psi^3 P), 64 bytes per G1 point and 128 per G2
+ * point, and the position of its scalar. Start from a zeroed struct; _add
+ * appends the finite points of points[0..n), whose scalars are at
+ * positions first, first + 1, ... of the split scalars given to _msm. 0,
+ * CWAKU_ETOOBIG when the images would pass 2^31, or CWAKU_ENOMEM (b
+ * unchanged). */
 struct cwaku__g1_bases {
   size_t n;
-  int ifma;           /* coordinates in the IFMA form (msm_ifma.h) */
-  uint32_t *scalar;   /* n positions */
-  cwaku__g1_xy *pts;  /* 2n: pts[2i + j] = phi^j(P_i) */
+  int ifma;          /* coordinates in the IFMA form (msm_ifma.h) */
+  uint32_t *scalar;  /* n positions */
+  cwaku__g1_xy *pts; /* 2n: pts[2i + j] = phi^j(P_i) */
 };
 
 struct cwaku__g2_bases {
   size_t n;
   int ifma;
   uint32_t *scalar;
-  cwaku__g2_xy *pts;  /* 4n: pts[4i + j] = psi^j(P_i) */
+  cwaku__g2_xy *pts; /* 4n: pts[4i + j] = psi^j(P_i) */
 };
 
 CWAKU_MUST_CHECK int cwaku__g1_bases_add(struct cwaku__g1_bases *b,

@@ -28,8 +28,7 @@ static const struct m52_consts FP52 = {
 
 /* 256 in the scalar Montgomery form: 2^8 2^256 mod p */
 static const cwaku_fp FP_256 = {{0xfbdb0f2afaec667aULL, 0xad825aed9626b0ffULL,
-                                 0x276f48b709e2a0fcULL,
-                                 0x0d791464ef86e357ULL}};
+                                 0x276f48b709e2a0fcULL, 0x0d791464ef86e357ULL}};
 
 /* -1: not asked yet, 0 off, 1 on */
 static int ifma_state = -1;
@@ -47,12 +46,15 @@ static int ifma_cpu(void) {
     return 0;
   if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
     return 0;
-  const unsigned need = (1u << 16) | (1u << 17) | (1u << 21) | (1u << 30) |
-                        (1u << 31);
+  const unsigned need =
+      (1u << 16) | (1u << 17) | (1u << 21) | (1u << 30) | (1u << 31);
   return (b & need) == need;
 }
 
 int cwaku__msm_ifma_enable(int on) {
+  const char *env = getenv("CWAKU_ZK_IFMA");
+  if (env && env[0] == '0')
+    on = 0;
   int s = on && fp_use_asm() && ifma_cpu();
   __atomic_store_n(&ifma_state, s, __ATOMIC_RELAXED);
   return s;
@@ -95,33 +97,24 @@ static void inverse16(cwaku_fp v[16]) {
 M52_TARGET static void invert_lanes(m52 acc[2], const struct m52_mod *M) {
   uint64_t w[2][4][8] __attribute__((aligned(64)));
   cwaku_fp v[16];
-  #pragma GCC unroll 8
   for (int c = 0; c < 2; c++) {
     m52 t;
     __m512i ww[4];
     m52_canon(&t, &acc[c], M);
     m52_to_words(ww, &t);
-    #pragma GCC unroll 8
     for (int j = 0; j < 4; j++)
       _mm512_store_si512(w[c][j], ww[j]);
   }
-  #pragma GCC unroll 8
   for (int c = 0; c < 2; c++)
-    #pragma GCC unroll 8
     for (int l = 0; l < 8; l++)
-      #pragma GCC unroll 8
       for (int j = 0; j < 4; j++)
         v[c * 8 + l].v[j] = w[c][j][l];
   inverse16(v);
-  #pragma GCC unroll 8
   for (int c = 0; c < 2; c++) {
     __m512i ww[4];
-    #pragma GCC unroll 8
     for (int l = 0; l < 8; l++)
-      #pragma GCC unroll 8
       for (int j = 0; j < 4; j++)
         w[c][j][l] = v[c * 8 + l].v[j];
-    #pragma GCC unroll 8
     for (int j = 0; j < 4; j++)
       ww[j] = _mm512_load_si512(w[c][j]);
     m52_from_words(&acc[c], ww, M);
@@ -130,9 +123,23 @@ M52_TARGET static void invert_lanes(m52 acc[2], const struct m52_mod *M) {
 
 M52_INLINE void m52_set_small(m52 *r, uint64_t v) {
   r->l[0] = _mm512_set1_epi64((long long)v);
-  #pragma GCC unroll 8
+#pragma GCC unroll 8
   for (int i = 1; i < 5; i++)
     r->l[i] = _mm512_setzero_si512();
+}
+
+/* The points of group g + MSM_IFMA_AHEAD on their way into the cache:
+ * the bases and buckets are read in no order. */
+#define MSM_IFMA_AHEAD 2
+static inline void prefetch_group(const void *src, size_t size,
+                                  const uint32_t *ia, const uint32_t *ib,
+                                  size_t g, size_t n) {
+  const uint8_t *base = src;
+  size_t lo = 8 * (g + MSM_IFMA_AHEAD), hi = lo + 8 < n ? lo + 8 : n;
+  for (size_t k = lo; k < hi; k++) {
+    __builtin_prefetch(base + (size_t)(ia[k] & REF_IDX) * size);
+    __builtin_prefetch(base + (size_t)(ib[k] & REF_IDX) * size);
+  }
 }
 
 /* Lanes of group g that hold additions (the last group may be short). */
@@ -141,8 +148,8 @@ static __mmask8 lanes_valid(size_t g, size_t n) {
   return left >= 8 ? 0xff : (__mmask8)((1u << left) - 1);
 }
 
-/* The eight words of lanes whose all four words (w[0..3], or w[4..7])
- * equal b's / are zero. */
+/* The lanes where the n words of a equal those of b, and (words_zero)
+ * where they are all zero. */
 M52_INLINE __mmask8 words_equal(const __m512i *a, const __m512i *b, int n) {
   __mmask8 k = 0xff;
   for (int j = 0; j < n; j++)
@@ -158,40 +165,58 @@ M52_INLINE __mmask8 words_zero(const __m512i *a, int n) {
 }
 
 /* Bit 31 of the eight references: the lanes to negate. */
-static __mmask8 lanes_neg(const uint32_t *ref, size_t g, size_t n) {
+M52_INLINE __mmask8 lanes_neg(const uint32_t *ref, size_t g, size_t n) {
+  if (8 * g + 8 <= n)
+    return _mm256_movepi32_mask(
+        _mm256_loadu_si256((const void *)(ref + 8 * g)));
   __mmask8 k = 0;
-  for (size_t l = 0; l < 8 && 8 * g + l < n; l++)
+  for (size_t l = 0; 8 * g + l < n; l++)
     k |= (__mmask8)((ref[8 * g + l] >> 31) << l);
   return k;
 }
 
-/* w[j] = word j (of four) at byte offset off of the points ref[8g + l]
- * in lane l (the last addition repeated in empty lanes). */
-M52_INLINE void load_words(__m512i w[4], const void *src, size_t size,
-                           size_t off, const uint32_t *ref, size_t g,
-                           size_t n) {
-  const uint8_t *base = (const uint8_t *)src + off;
-  const uint8_t *p[8];
+/* The addresses of the points ref[8g + l] in lane l (the last addition
+ * repeated in empty lanes). */
+static inline void lane_ptrs(const uint8_t *p[8], const void *src, size_t size,
+                             const uint32_t *ref, size_t g, size_t n) {
+  const uint8_t *base = src;
 #pragma GCC unroll 8
   for (size_t l = 0; l < 8; l++) {
     size_t k = 8 * g + l < n ? 8 * g + l : n - 1;
     p[l] = base + (size_t)(ref[k] & REF_IDX) * size;
   }
+}
+
+/* w[j] = word j (of four) at byte offset off of the points p[l], lane l. */
+M52_INLINE void load_words(__m512i w[4], const uint8_t *const p[8],
+                           size_t off) {
   __m512i r[4];
 #pragma GCC unroll 8
   for (int k = 0; k < 4; k++)
     r[k] = _mm512_inserti64x4(
-        _mm512_castsi256_si512(_mm256_loadu_si256((const void *)p[k])),
-        _mm256_loadu_si256((const void *)p[k + 4]), 1);
+        _mm512_castsi256_si512(_mm256_loadu_si256((const void *)(p[k] + off))),
+        _mm256_loadu_si256((const void *)(p[k + 4] + off)), 1);
   m52_transpose4x2(w, r);
+}
+
+/* The element at byte offset off of the points p[l], lane l. */
+M52_INLINE void load_m52(m52 *r, const uint8_t *const p[8], size_t off,
+                         const struct m52_mod *M) {
+  __m512i w[4];
+  load_words(w, p, off);
+  m52_from_words(r, w, M);
 }
 
 /* --- G1 */
 
-M52_TARGET size_t cwaku__g1_batch_add_ifma(
-    cwaku__g1_xy *dst, const cwaku__g1_xy *src, const uint32_t *ia,
-    const uint32_t *ib, const uint32_t *io, size_t n, void *scratch,
-    uint32_t *special) {
+M52_TARGET size_t cwaku__g1_batch_add_ifma(cwaku__g1_xy *dst,
+                                           const cwaku__g1_xy *src,
+                                           const uint32_t *ia,
+                                           const uint32_t *ib,
+                                           const uint32_t *io, size_t n,
+                                           void *scratch, uint32_t *special) {
+  if (n == 0)
+    return 0;
   struct m52_mod M;
   m52_mod_load(&M, &FP52);
   size_t ng = (n + 7) / 8, nsp = 0;
@@ -201,12 +226,16 @@ M52_TARGET size_t cwaku__g1_batch_add_ifma(
   acc[0] = acc[1] = one;
   for (size_t g = 0; g < ng; g++) {
     __m512i wa[4], wb[4];
-    load_words(wa, src, sizeof *src, 0, ia, g, n);
-    load_words(wb, src, sizeof *src, 0, ib, g, n);
+    const uint8_t *pa[8], *pb[8];
+    prefetch_group(src, sizeof *src, ia, ib, g, n);
+    lane_ptrs(pa, src, sizeof *src, ia, g, n);
+    lane_ptrs(pb, src, sizeof *src, ib, g, n);
+    load_words(wa, pa, 0);
+    load_words(wb, pb, 0);
     __mmask8 valid = lanes_valid(g, n);
-    __mmask8 sp = (words_equal(wa, wb, 4) | words_zero(wa, 4) |
-                   words_zero(wb, 4)) &
-                  valid;
+    __mmask8 sp =
+        (words_equal(wa, wb, 4) | words_zero(wa, 4) | words_zero(wb, 4)) &
+        valid;
     m52 xa, xb, d;
     m52_from_words(&xa, wa, &M);
     m52_from_words(&xb, wb, &M);
@@ -229,20 +258,31 @@ M52_TARGET size_t cwaku__g1_batch_add_ifma(
     m52 *c = &acc[g & 1];
     m52_mul(&ninv, c, &pre[g], &M);
     m52_mul(c, c, &den[g], &M);
-    __m512i w[4];
-    load_words(w, src, sizeof *src, 0, ia, g, n);
-    m52_from_words(&xa, w, &M);
-    load_words(w, src, sizeof *src, 32, ia, g, n);
-    m52_from_words(&ya, w, &M);
-    load_words(w, src, sizeof *src, 0, ib, g, n);
-    m52_from_words(&xb, w, &M);
-    load_words(w, src, sizeof *src, 32, ib, g, n);
-    m52_from_words(&yb, w, &M);
-    m52_cneg_lazy(&ya, &ya, lanes_neg(ia, g, n), &M); /* at most p */
-    m52_cneg_lazy(&yb, &yb, lanes_neg(ib, g, n), &M);
-    /* lambda = (yb - ya) / (xb - xa), x3 = lambda^2 - xa - xb,
-     * y3 = lambda (xa - x3) - ya, with the bounds: */
-    m52_sub_lazy(&t, &yb, &ya, M.m, &M); /* below 2p */
+    const uint8_t *pa[8], *pb[8];
+    lane_ptrs(pa, src, sizeof *src, ia, g, n);
+    lane_ptrs(pb, src, sizeof *src, ib, g, n);
+    load_m52(&xa, pa, 0, &M);
+    load_m52(&ya, pa, 32, &M);
+    load_m52(&xb, pb, 0, &M);
+    load_m52(&yb, pb, 32, &M);
+    /* the references' signs: ya' = -ya where na (limb by limb, the
+     * multiples of p added below make up for it), yb' likewise */
+    __mmask8 na = lanes_neg(ia, g, n), nb = lanes_neg(ib, g, n);
+    const __m512i z = _mm512_setzero_si512();
+#pragma GCC unroll 8
+    for (int i = 0; i < 5; i++) {
+      ya.l[i] = _mm512_mask_sub_epi64(ya.l[i], na, z, ya.l[i]);
+      yb.l[i] = _mm512_mask_sub_epi64(yb.l[i], nb, z, yb.l[i]);
+    }
+    /* lambda = (yb' - ya') / (xb - xa), x3 = lambda^2 - xa - xb,
+     * y3 = lambda (xa - x3) - ya', with the bounds (ya, yb below p): */
+#pragma GCC unroll 8
+    for (int i = 0; i < 5; i++) { /* (1 + [nb] - [na]) p + yb' - ya' */
+      __m512i k = _mm512_mask_add_epi64(M.m[i], nb, M.m[i], M.m[i]);
+      k = _mm512_mask_sub_epi64(k, na, k, M.m[i]);
+      t.l[i] = _mm512_sub_epi64(_mm512_add_epi64(k, yb.l[i]), ya.l[i]);
+    }
+    m52_norm(&t, &M); /* in (0, 2p] */
     m52_mul(&lam, &t, &ninv, &M);
     m52_mul(&t, &lam, &lam, &M);
 #pragma GCC unroll 8
@@ -254,7 +294,13 @@ M52_TARGET size_t cwaku__g1_batch_add_ifma(
     m52_canon(&x3, &x3, &M);
     m52_sub_lazy(&t, &xa, &x3, M.m, &M); /* below 2p */
     m52_mul(&t, &t, &lam, &M);
-    m52_sub_lazy(&y3, &t, &ya, M.m, &M); /* below 3p */
+#pragma GCC unroll 8
+    for (int i = 0; i < 5; i++) /* + p - ya', below 3p */
+      y3.l[i] = _mm512_sub_epi64(
+          _mm512_add_epi64(t.l[i],
+                           _mm512_maskz_mov_epi64((__mmask8)~na, M.m[i])),
+          ya.l[i]);
+    m52_norm(&y3, &M);
     m52_csub(&y3, &y3, M.m2, &M);
     m52_canon(&y3, &y3, &M);
     __m512i rows[8];
@@ -300,10 +346,14 @@ M52_INLINE void m52_below2(m52 *r, const m52 *a, int k,
   m52_csub(r, r, M->m2, M);
 }
 
-M52_TARGET size_t cwaku__g2_batch_add_ifma(
-    cwaku__g2_xy *dst, const cwaku__g2_xy *src, const uint32_t *ia,
-    const uint32_t *ib, const uint32_t *io, size_t n, void *scratch,
-    uint32_t *special) {
+M52_TARGET size_t cwaku__g2_batch_add_ifma(cwaku__g2_xy *dst,
+                                           const cwaku__g2_xy *src,
+                                           const uint32_t *ia,
+                                           const uint32_t *ib,
+                                           const uint32_t *io, size_t n,
+                                           void *scratch, uint32_t *special) {
+  if (n == 0)
+    return 0;
   struct m52_mod M;
   m52_mod_load(&M, &FP52);
   size_t ng = (n + 7) / 8, nsp = 0;
@@ -314,14 +364,18 @@ M52_TARGET size_t cwaku__g2_batch_add_ifma(
   acc[0] = acc[1] = one;
   for (size_t g = 0; g < ng; g++) {
     __m512i wa[8], wb[8];
-    load_words(wa, src, sizeof *src, 0, ia, g, n);
-    load_words(wa + 4, src, sizeof *src, 32, ia, g, n);
-    load_words(wb, src, sizeof *src, 0, ib, g, n);
-    load_words(wb + 4, src, sizeof *src, 32, ib, g, n);
+    const uint8_t *pa[8], *pb[8];
+    prefetch_group(src, sizeof *src, ia, ib, g, n);
+    lane_ptrs(pa, src, sizeof *src, ia, g, n);
+    lane_ptrs(pb, src, sizeof *src, ib, g, n);
+    load_words(wa, pa, 0);
+    load_words(wa + 4, pa, 32);
+    load_words(wb, pb, 0);
+    load_words(wb + 4, pb, 32);
     __mmask8 valid = lanes_valid(g, n);
-    __mmask8 sp = (words_equal(wa, wb, 8) | words_zero(wa, 8) |
-                   words_zero(wb, 8)) &
-                  valid;
+    __mmask8 sp =
+        (words_equal(wa, wb, 8) | words_zero(wa, 8) | words_zero(wb, 8)) &
+        valid;
     m52 xa[2], xb[2], d[2], t;
 #pragma GCC unroll 2
     for (int k = 0; k < 2; k++) {
@@ -353,17 +407,15 @@ M52_TARGET size_t cwaku__g2_batch_add_ifma(
     m52_mul(&ninv, c, &pre[g], &M);
     m52_mul(c, c, &nrm[g], &M);
     __mmask8 na = lanes_neg(ia, g, n), nb = lanes_neg(ib, g, n);
+    const uint8_t *pa[8], *pb[8];
+    lane_ptrs(pa, src, sizeof *src, ia, g, n);
+    lane_ptrs(pb, src, sizeof *src, ib, g, n);
 #pragma GCC unroll 2
     for (int k = 0; k < 2; k++) {
-      __m512i w[4];
-      load_words(w, src, sizeof *src, 32 * (size_t)k, ia, g, n);
-      m52_from_words(&xa[k], w, &M);
-      load_words(w, src, sizeof *src, 32 * (size_t)k, ib, g, n);
-      m52_from_words(&xb[k], w, &M);
-      load_words(w, src, sizeof *src, 64 + 32 * (size_t)k, ia, g, n);
-      m52_from_words(&ya[k], w, &M);
-      load_words(w, src, sizeof *src, 64 + 32 * (size_t)k, ib, g, n);
-      m52_from_words(&yb[k], w, &M);
+      load_m52(&xa[k], pa, 32 * (size_t)k, &M);
+      load_m52(&xb[k], pb, 32 * (size_t)k, &M);
+      load_m52(&ya[k], pa, 64 + 32 * (size_t)k, &M);
+      load_m52(&yb[k], pb, 64 + 32 * (size_t)k, &M);
       m52_cneg_lazy(&ya[k], &ya[k], na, &M); /* at most p */
       m52_cneg_lazy(&yb[k], &yb[k], nb, &M);
       m52_sub_lazy(&d[k], &xb[k], &xa[k], M.m, &M); /* below 2p */

@@ -17,7 +17,8 @@
 
 /* 1 if the kernels are in use: the CPU has AVX-512 F, DQ, BW, VL and
  * IFMA with the OS saving the registers, and the field assembly is on
- * (CWAKU_ZK_PORTABLE=1 turns both off). */
+ * (CWAKU_ZK_PORTABLE=1 in the environment turns both off, CWAKU_ZK_IFMA=0
+ * these kernels only). */
 int cwaku__msm_ifma_active(void);
 /* Turns the kernels on (where the CPU has them) or off, for tests and
  * benchmarks; returns whether they are now used. Bases prepared before

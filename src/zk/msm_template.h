@@ -10,43 +10,39 @@
  *   FE_INV_NORM(r, d, ninv)   r = 1/d from ninv = 1/norm(d)
  *   FE_SCALE(r, a, c)  r = a c for c in Fp
  *   VEC_ADD            msm_ifma.h's batch addition for the group
+ *   MSM_FP_16, MSM_FP_INV16   16 and 1/16 in Fp (scalar form)
  *
  * A batch of independent additions a_i + b_i costs one Fp inversion and,
  * over Fp, 6 multiplications each: the prefix products of the
  * denominators' norms, then backwards 1/den_i = acc * prefix_{i-1} and
  * acc = acc * den_i, lambda = (yb - ya) / den, x3 = lambda^2 - xa - xb,
  * y3 = lambda (xa - x3) - ya. Equal x (a doubling or a point and its
- * negation) and infinity are sorted out in the forward pass. */
+ * negation) and infinity are sorted out in the forward pass. With the
+ * IFMA kernels (msm_ifma.h) the points are in their form throughout and
+ * only the last few sums come back to the scalar one. */
 
-/* A reference to a point of a source array, negated when REF_NEG is set. */
 #ifndef MSM_REF_NEG
-#include <stdio.h>
-#include <time.h>
-static size_t msm_dbg_adds, msm_dbg_batches;
-static double msm_dbg_t[6];
-static double msm_dbg_now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
+/* A reference to a point of a source array, negated when REF_NEG is set. */
 #define MSM_REF_NEG 0x80000000u
 #define MSM_REF_IDX 0x7fffffffu
 enum { MSM_ADD, MSM_DBL, MSM_COPY_A, MSM_COPY_B, MSM_INF };
 #define MSM_CHAINS 4 /* batch_add's inversion below takes four */
 #define MSM_AHEAD 6  /* prefetch distance, in additions */
+#define MSM_WSUM_LEVELS_MAX 2
+#define MSM_PASS 1 /* windows summed together (2 measured no faster) */
 #endif
 
 struct S(work) {
-  XY *t[2];   /* the rounds' points, alternately source and destination */
+  XY *t[2]; /* the rounds' points, alternately source and destination */
   uint32_t *ia, *ib, *io;
   cwaku_fp *pre, *nrm;
   uint8_t *kind;
   size_t *gid, *gstart, *gcount; /* the groups still being summed */
-  uint32_t *count; /* bucket counts, then starts */
+  uint32_t *count;               /* bucket counts, then starts */
   uint32_t *refs;
-  XY *buckets, *rc;
-  int vec;       /* the points are in the IFMA form (msm_ifma.h) */
-  void *vbuf;    /* VEC_ADD's scratch */
+  XY *buckets, *lvl[MSM_WSUM_LEVELS_MAX]; /* wsum's levels */
+  int vec;    /* the points are in the IFMA form (msm_ifma.h) */
+  void *vbuf; /* VEC_ADD's scratch */
   uint32_t *special;
 };
 
@@ -54,13 +50,15 @@ static inline __attribute__((always_inline)) int S(is_inf)(const XY *p) {
   return FE_IS_ZERO(&p->x) && FE_IS_ZERO(&p->y);
 }
 
-static inline __attribute__((always_inline)) void S(load)(XY *out, const XY *src, uint32_t ref) {
+static inline __attribute__((always_inline)) void
+S(load)(XY *out, const XY *src, uint32_t ref) {
   *out = src[ref & MSM_REF_IDX];
   if (ref & MSM_REF_NEG)
     FE_NEG(&out->y, &out->y);
 }
 
-static inline __attribute__((always_inline)) void S(y_of)(FE *y, const XY *src, uint32_t ref) {
+static inline __attribute__((always_inline)) void S(y_of)(FE *y, const XY *src,
+                                                          uint32_t ref) {
   if (ref & MSM_REF_NEG)
     FE_NEG(y, &src[ref & MSM_REF_IDX].y);
   else
@@ -220,10 +218,7 @@ static void S(batch)(XY *dst, const XY *src, const uint32_t *ia,
     S(batch_add)(dst, src, ia, ib, io, n, wk);
     return;
   }
-  double t0_ = msm_dbg_now();
   size_t nsp = VEC_ADD(dst, src, ia, ib, io, n, wk->vbuf, wk->special);
-  msm_dbg_t[0] += msm_dbg_now() - t0_;
-  msm_dbg_adds += n;
   for (size_t k = 0; k < nsp; k++) {
     uint32_t i = wk->special[k];
     S(special_vec)(&dst[io[i]], src, ia[i], ib[i]);
@@ -241,6 +236,10 @@ static void S(group_sum)(XY *out, const XY *src, const uint32_t *refs,
   XY *dst = wk->t[0];
   for (size_t g = 0; g < ngroups; g++) {
     size_t s = starts[g], k = starts[g + 1] - s;
+    /* the last point of a later group, which may be copied (odd) */
+    if (g + MSM_AHEAD < ngroups && starts[g + MSM_AHEAD + 1] > 0)
+      __builtin_prefetch(
+          &src[refs[starts[g + MSM_AHEAD + 1] - 1] & MSM_REF_IDX]);
     if (k == 0) {
       memset(&out[g], 0, sizeof out[g]);
       continue;
@@ -307,32 +306,127 @@ static void S(to_aff)(AFF *r, const XY *p) {
   r->y = p->y;
 }
 
-/* r = sum_{i < m} i p_i by running sums from the top. */
-static void S(weighted_sum)(JAC *r, const XY *p, size_t m) {
+/* r = sum_{i < m} i p_i by running sums from the top, in Jacobian
+ * coordinates (vec: the points are in the IFMA form). */
+static void S(weighted_sum)(JAC *r, const XY *p, size_t m, int vec) {
   JAC run, acc;
   AFF t;
   G(jac_infinity)(&run);
   G(jac_infinity)(&acc);
   for (size_t i = m; i-- > 1;) {
     S(to_aff)(&t, &p[i]);
+    if (vec && !t.infinity) {
+      FE_SCALE(&t.x, &t.x, &MSM_FP_INV16);
+      FE_SCALE(&t.y, &t.y, &MSM_FP_INV16);
+    }
     G(add_mixed)(&run, &run, &t);
     G(add)(&acc, &acc, &run);
   }
   *r = acc;
 }
 
-/* Window width for m terms of nbits-bit scalars: the estimated number of
- * affine additions, W windows of (m - filled) bucket additions, 2 filled
- * row and column additions, the 4 sqrt(B) Jacobian ones (about twice the
- * price) and a few inversions. */
-static int S(window)(size_t m, int nbits) {
+/* Weighted sums r[j] = sum_{i < m[j]} i P_i over P = base[start[j] ..],
+ * j < k: the long ones split as i = hi L + lo into L sum hi R_hi + sum lo
+ * C_lo, the row sums R_hi and column sums C_lo all in one group_sum, then
+ * weighted sums of those (of about sqrt(m) points) the same way; the
+ * short ones (and those of the last level) by running sums. */
+#define MSM_WSUM_SHORT 24
+#define MSM_WSUM_LEVELS 2
+#define MSM_WSUM_CAP 256 /* the points of the levels after the first */
+#define MSM_WSUM_K 8     /* sums at once: MSM_PASS, doubled per level */
+static void S(wsum)(JAC *r, const XY *base, const size_t *start,
+                    const size_t *m, size_t k, struct S(work) * wk, int level) {
+  size_t lg[MSM_WSUM_K], hh[MSM_WSUM_K], off[MSM_WSUM_K], ng = 0, k2 = 0;
+  size_t start2[2 * MSM_WSUM_K], m2[2 * MSM_WSUM_K];
+  for (size_t j = 0; j < k; j++) {
+    hh[j] = 0;
+    if (m[j] <= MSM_WSUM_SHORT || level > MSM_WSUM_LEVELS)
+      continue;
+    size_t bits = 0;
+    while ((m[j] - 1) >> bits)
+      bits++;
+    lg[j] = bits / 2;
+    hh[j] = ((m[j] - 1) >> lg[j]) + 1;
+    off[j] = ng;
+    start2[k2] = ng;
+    m2[k2++] = hh[j];
+    start2[k2] = ng + hh[j];
+    m2[k2++] = (size_t)1 << lg[j];
+    ng += hh[j] + ((size_t)1 << lg[j]);
+  }
+  if (level > 1 && ng > MSM_WSUM_CAP) /* not with these sizes: all short */
+    for (size_t j = 0; j < k; j++)
+      hh[j] = 0, ng = 0;
+  if (ng) {
+    /* rows hi then columns lo of the finite points (row 0 and column 0
+     * weigh nothing and stay empty) */
+    uint32_t *cnt = wk->count;
+    memset(cnt, 0, (ng + 1) * sizeof *cnt);
+    for (size_t j = 0; j < k; j++) {
+      if (!hh[j])
+        continue;
+      size_t lm = ((size_t)1 << lg[j]) - 1;
+      for (size_t i = 1; i < m[j]; i++) {
+        if (S(is_inf)(&base[start[j] + i]))
+          continue;
+        if (i >> lg[j])
+          cnt[off[j] + (i >> lg[j]) + 1]++;
+        if (i & lm)
+          cnt[off[j] + hh[j] + (i & lm) + 1]++;
+      }
+    }
+    for (size_t g = 0; g < ng; g++)
+      cnt[g + 1] += cnt[g];
+    for (size_t j = 0; j < k; j++) {
+      if (!hh[j])
+        continue;
+      size_t lm = ((size_t)1 << lg[j]) - 1;
+      for (size_t i = 1; i < m[j]; i++) {
+        uint32_t ref = (uint32_t)(start[j] + i);
+        if (S(is_inf)(&base[ref]))
+          continue;
+        if (i >> lg[j])
+          wk->refs[cnt[off[j] + (i >> lg[j])]++] = ref;
+        if (i & lm)
+          wk->refs[cnt[off[j] + hh[j] + (i & lm)]++] = ref;
+      }
+    }
+    for (size_t g = ng; g-- > 1;)
+      cnt[g] = cnt[g - 1];
+    cnt[0] = 0;
+    XY *out = wk->lvl[level - 1];
+    S(group_sum)(out, base, wk->refs, cnt, ng, wk);
+    JAC sub[2 * MSM_WSUM_K];
+    S(wsum)(sub, out, start2, m2, k2, wk, level + 1);
+    k2 = 0;
+    for (size_t j = 0; j < k; j++) {
+      if (!hh[j])
+        continue;
+      for (size_t b = 0; b < lg[j]; b++)
+        G(dbl)(&sub[k2], &sub[k2]);
+      G(add)(&r[j], &sub[k2], &sub[k2 + 1]);
+      k2 += 2;
+    }
+  }
+  for (size_t j = 0; j < k; j++)
+    if (!hh[j])
+      S(weighted_sum)(&r[j], base + start[j], m[j], wk->vec);
+}
+
+/* Window width for m terms of nbits-bit scalars, by the estimated cost in
+ * affine additions: W windows of B = 2^(c-1) buckets, each with m - filled
+ * bucket additions and 2 filled ones for the bucket sum; the sorting and
+ * bookkeeping per term and per bucket; and per window a few inversions and
+ * Jacobian additions, which weigh more beside the IFMA kernels (vec).
+ * c <= 15 keeps the signed digits in int16_t. */
+static int S(window)(size_t m, int nbits, int vec) {
+  const double per_term = vec ? 0.25 : 0.06, fixed = vec ? 300.0 : 80.0;
   int best = 2;
   double best_cost = 1e300;
   for (int c = 2; c <= 15; c++) {
     double b = (double)((size_t)1 << (c - 1)), w = (nbits + c) / c;
     double filled = b * (1.0 - exp(-(double)m / b));
-    double cost =
-        w * ((double)m - filled + 2.0 * filled + 9.0 * sqrt(b) + 100.0);
+    double cost = w * ((double)m * (1.0 + per_term) + filled + 0.1 * b + fixed);
     if (cost < best_cost) {
       best_cost = cost;
       best = c;
@@ -356,7 +450,8 @@ static void S(work_free)(struct S(work) * wk) {
   free(wk->count);
   free(wk->refs);
   free(wk->buckets);
-  free(wk->rc);
+  free(wk->lvl[0]);
+  free(wk->lvl[1]);
   free(wk->vbuf);
   free(wk->special);
 }
@@ -370,44 +465,51 @@ static int S(msm_core)(JAC *r, const XY *pts, const uint32_t *pidx,
   G(jac_infinity)(r);
   if (m == 0)
     return 0;
-  int c = S(window)(m, nbits);
-  if (getenv("MSM_C"))
-    c += atoi(getenv("MSM_C"));
+  int c = S(window)(m, nbits, vec);
   int nwin = (nbits + c) / c; /* the signed digits' last carry fits */
-  size_t nb = (size_t)1 << (c - 1), lgl = (size_t)(c - 1) / 2;
+  /* MSM_PASS windows at a time: their buckets are the groups of one
+   * group_sum, and their bucket sums the weighted sums of one wsum, which
+   * splits the nb + 1 buckets of each in h rows of l */
+  const size_t np = MSM_PASS;
+  size_t nb = (size_t)1 << (c - 1), lgl = (size_t)c / 2, nb1 = nb + 1;
   size_t l = (size_t)1 << lgl, h = (nb >> lgl) + 1;
-  size_t refs_max = m > 2 * nb ? m : 2 * nb;
-  size_t groups_max = nb + 1 > h + l ? nb + 1 : h + l;
+  size_t refs_max = np * (m > 2 * nb ? m : 2 * nb);
+  size_t groups_max = np * (nb1 > h + l ? nb1 : h + l);
   size_t tcap = refs_max / 2 + groups_max + 2, pcap = refs_max / 2 + 1;
   struct S(work) wk;
   memset(&wk, 0, sizeof wk);
-  int16_t *dig = malloc(m * sizeof *dig); /* one window's digits */
+  int16_t *dig = malloc(np * m * sizeof *dig); /* a pass' digits */
   uint8_t *carry = malloc(m);
-  JAC *win = malloc((size_t)nwin * sizeof *win);
+  JAC *win = malloc((size_t)(nwin + 1) * sizeof *win);
   wk.t[0] = malloc(tcap * sizeof *wk.t[0]);
   wk.t[1] = malloc(tcap * sizeof *wk.t[1]);
   wk.ia = malloc(pcap * sizeof *wk.ia);
   wk.ib = malloc(pcap * sizeof *wk.ib);
   wk.io = malloc(pcap * sizeof *wk.io);
-  wk.pre = malloc(pcap * sizeof *wk.pre);
-  wk.nrm = malloc(pcap * sizeof *wk.nrm);
-  wk.kind = malloc(pcap);
   wk.gid = malloc(groups_max * sizeof *wk.gid);
   wk.gstart = malloc(groups_max * sizeof *wk.gstart);
   wk.gcount = malloc(groups_max * sizeof *wk.gcount);
   wk.count = malloc((groups_max + 2) * sizeof *wk.count);
   wk.refs = malloc(refs_max * sizeof *wk.refs);
-  wk.buckets = malloc((nb + 1) * sizeof *wk.buckets);
-  wk.rc = malloc((h + l) * sizeof *wk.rc);
+  wk.buckets = malloc(np * nb1 * sizeof *wk.buckets);
+  wk.lvl[0] = malloc(np * (h + l) * sizeof *wk.lvl[0]);
+  wk.lvl[1] = malloc(MSM_WSUM_CAP * sizeof *wk.lvl[1]);
   wk.vec = vec;
+  int ok;
   if (vec) {
     size_t vb = (cwaku__msm_ifma_scratch_bytes(pcap) + 63) / 64 * 64;
     wk.vbuf = aligned_alloc(64, vb);
     wk.special = malloc(pcap * sizeof *wk.special);
+    ok = wk.vbuf && wk.special;
+  } else {
+    wk.pre = malloc(pcap * sizeof *wk.pre);
+    wk.nrm = malloc(pcap * sizeof *wk.nrm);
+    wk.kind = malloc(pcap);
+    ok = wk.pre && wk.nrm && wk.kind;
   }
-  if ((vec && (!wk.vbuf || !wk.special)) || !dig || !carry || !win || !wk.t[0] || !wk.t[1] || !wk.ia || !wk.ib || !wk.io ||
-      !wk.pre || !wk.nrm || !wk.kind || !wk.gid || !wk.gstart || !wk.gcount ||
-      !wk.count || !wk.refs || !wk.buckets || !wk.rc) {
+  if (!ok || !dig || !carry || !win || !wk.t[0] || !wk.t[1] || !wk.ia ||
+      !wk.ib || !wk.io || !wk.gid || !wk.gstart || !wk.gcount || !wk.count ||
+      !wk.refs || !wk.buckets || !wk.lvl[0] || !wk.lvl[1]) {
     free(dig);
     free(carry);
     free(win);
@@ -416,96 +518,63 @@ static int S(msm_core)(JAC *r, const XY *pts, const uint32_t *pidx,
   }
   const int half = 1 << (c - 1), full = 1 << c;
   memset(carry, 0, m);
-  for (int w = 0; w < nwin; w++) {
-    /* Signed digits in [-2^(c-1), 2^(c-1)): a digit at or over half the
-     * base becomes negative with a carry into the next window. Window w
-     * is bits w c .. w c + c - 1 of the magnitude, maybe across limbs. */
-    int bit = w * c, limb = bit / 64, off = bit % 64;
-    int two = limb == 0 && off + c > 64;
-    uint64_t lmask = limb < 2 ? ~(uint64_t)0 : 0, hmask = two ? ~(uint64_t)0 : 0;
-    int lsh = limb < 2 ? limb : 0, hsh = two ? 64 - off : 0;
+  for (int w0 = 0; w0 < nwin; w0 += (int)np) {
+    /* group q nb1 + v: bucket v of window w0 + q (v = 0 stays empty) */
+    size_t nq = (size_t)(nwin - w0) < np ? (size_t)(nwin - w0) : np;
+    size_t ng = nq * nb1;
     uint32_t *cnt = wk.count;
-    double t1_ = msm_dbg_now();
-    memset(cnt, 0, (nb + 2) * sizeof *cnt);
-    for (size_t i = 0; i < m; i++) {
-      uint64_t v = ((mag[i][lsh] >> off) & lmask) |
-                   ((mag[i][1] << hsh) & hmask);
-      /* without branches: the signs are random, so mispredicted */
-      int d = (int)(v & (uint64_t)(full - 1)) + carry[i];
-      int cr = d >= half, sn = -(int)neg[i], sg;
-      carry[i] = (uint8_t)cr;
-      d -= cr * full;
-      sg = d >> 31;
-      dig[i] = (int16_t)((d ^ sn) - sn);
-      cnt[(size_t)((d ^ sg) - sg) + 1]++;
-    }
-    /* bucket v (1..nb) is group v - 1: counting sort of the terms;
-     * cnt[v + 1] counted bucket v, shift to starts of groups v - 1 */
-    uint32_t sum = 0;
-    for (size_t v = 1; v <= nb; v++) {
-      uint32_t k = cnt[v + 1];
-      cnt[v - 1] = sum;
-      sum += k;
-    }
-    cnt[nb] = sum;
-    /* fill: cnt[v - 1] runs through group v - 1 */
-    for (size_t i = 0; i < m; i++) {
-      int d = dig[i], sg = d >> 31;
-      if (d == 0)
-        continue;
-      size_t v = (size_t)((d ^ sg) - sg);
-      wk.refs[cnt[v - 1]++] = pidx[i] | ((uint32_t)sg & MSM_REF_NEG);
-    }
-    /* back to starts: each cnt[v - 1] now holds the end of group v - 1 */
-    for (size_t v = nb; v-- > 1;)
-      cnt[v] = cnt[v - 1];
-    cnt[0] = 0;
-    double t2_ = msm_dbg_now();
-    msm_dbg_t[1] += t2_ - t1_;
-    S(group_sum)(wk.buckets + 1, pts, wk.refs, cnt, nb, &wk);
-    double t3_ = msm_dbg_now();
-    msm_dbg_t[2] += t3_ - t2_;
-    /* sum_v v S_v = L sum_hi hi R_hi + sum_lo lo C_lo, v = hi L + lo:
-     * rows hi < h then columns lo < l of the finite buckets (row 0 and
-     * column 0 weigh nothing and stay empty) */
-    size_t ng = h + l;
     memset(cnt, 0, (ng + 1) * sizeof *cnt);
-    for (size_t v = 1; v <= nb; v++) {
-      if (S(is_inf)(&wk.buckets[v]))
-        continue;
-      if (v >> lgl)
-        cnt[(v >> lgl) + 1]++;
-      if (v & (l - 1))
-        cnt[h + (v & (l - 1)) + 1]++;
+    for (size_t q = 0; q < nq; q++) {
+      /* Signed digits in [-2^(c-1), 2^(c-1)): a digit at or over half
+       * the base becomes negative with a carry into the next window.
+       * Window w is bits w c .. w c + c - 1 of the magnitude, maybe
+       * across limbs. */
+      int bit = (w0 + (int)q) * c, limb = bit / 64, off = bit % 64;
+      int two = limb == 0 && off + c > 64;
+      uint64_t lmask = limb < 2 ? ~(uint64_t)0 : 0;
+      uint64_t hmask = two ? ~(uint64_t)0 : 0;
+      int lsh = limb < 2 ? limb : 0, hsh = two ? 64 - off : 0;
+      int16_t *dq = dig + q * m;
+      uint32_t *cq = cnt + q * nb1 + 1;
+      for (size_t i = 0; i < m; i++) {
+        uint64_t v =
+            ((mag[i][lsh] >> off) & lmask) | ((mag[i][1] << hsh) & hmask);
+        /* without branches: the signs are random, so mispredicted */
+        int d = (int)(v & (uint64_t)(full - 1)) + carry[i];
+        int cr = d >= half, sn = -(int)neg[i], sg;
+        carry[i] = (uint8_t)cr;
+        d -= cr * full;
+        sg = d >> 31;
+        dq[i] = (int16_t)((d ^ sn) - sn);
+        cq[(d ^ sg) - sg]++;
+      }
+      cq[0] = 0; /* the zero digits take no part */
     }
+    /* counting sort of the terms into their groups: cnt[g] the start of
+     * group g, then its end as the group fills */
     for (size_t g = 0; g < ng; g++)
       cnt[g + 1] += cnt[g];
-    for (size_t v = 1; v <= nb; v++) {
-      if (S(is_inf)(&wk.buckets[v]))
-        continue;
-      if (v >> lgl)
-        wk.refs[cnt[v >> lgl]++] = (uint32_t)v;
-      if (v & (l - 1))
-        wk.refs[cnt[h + (v & (l - 1))]++] = (uint32_t)v;
+    for (size_t q = 0; q < nq; q++) {
+      const int16_t *dq = dig + q * m;
+      uint32_t *cq = cnt + q * nb1;
+      for (size_t i = 0; i < m; i++) {
+        int d = dq[i], sg = d >> 31;
+        if (d == 0)
+          continue;
+        wk.refs[cq[(d ^ sg) - sg]++] = pidx[i] | ((uint32_t)sg & MSM_REF_NEG);
+      }
     }
     for (size_t g = ng; g-- > 1;)
       cnt[g] = cnt[g - 1];
     cnt[0] = 0;
-    S(group_sum)(wk.rc, wk.buckets, wk.refs, cnt, ng, &wk);
-    if (vec)
-      for (size_t g = 0; g < ng; g++) {
-        FE_SCALE(&wk.rc[g].x, &wk.rc[g].x, &MSM_FP_INV16);
-        FE_SCALE(&wk.rc[g].y, &wk.rc[g].y, &MSM_FP_INV16);
-      }
-    double t4_ = msm_dbg_now();
-    msm_dbg_t[3] += t4_ - t3_;
-    JAC rows, cols;
-    S(weighted_sum)(&rows, wk.rc, h);
-    S(weighted_sum)(&cols, wk.rc + h, l);
-    for (size_t k = 0; k < lgl; k++)
-      G(dbl)(&rows, &rows);
-    G(add)(&win[w], &rows, &cols);
-    msm_dbg_t[4] += msm_dbg_now() - t4_;
+    S(group_sum)(wk.buckets, pts, wk.refs, cnt, ng, &wk);
+    /* sum_v v S_v for each window */
+    size_t start[MSM_PASS], len[MSM_PASS];
+    for (size_t q = 0; q < nq; q++) {
+      start[q] = q * nb1;
+      len[q] = nb1;
+    }
+    S(wsum)(&win[w0], wk.buckets, start, len, nq, &wk, 1);
   }
   *r = win[nwin - 1];
   for (int w = nwin - 1; w-- > 0;) {
@@ -513,13 +582,13 @@ static int S(msm_core)(JAC *r, const XY *pts, const uint32_t *pidx,
       G(dbl)(r, r);
     G(add)(r, r, &win[w]);
   }
+  /* the scalars' traces (a witness' digits) */
+  sodium_memzero(dig, np * m * sizeof *dig);
+  sodium_memzero(carry, m);
+  sodium_memzero(wk.refs, refs_max * sizeof *wk.refs);
   free(dig);
   free(carry);
   free(win);
   S(work_free)(&wk);
-  if (getenv("MSM_DEBUG"))
-    fprintf(stderr, "msm m=%zu c=%d nwin=%d adds=%zu kernel %.2f digits+sort %.2f accumulate %.2f rowcol %.2f jacobian %.2f\n", m, c, nwin, msm_dbg_adds, msm_dbg_t[0], msm_dbg_t[1], msm_dbg_t[2], msm_dbg_t[3], msm_dbg_t[4]);
-  msm_dbg_adds = msm_dbg_batches = 0;
-  memset(msm_dbg_t, 0, sizeof msm_dbg_t);
   return 0;
 }

@@ -137,9 +137,8 @@ void cwaku__fr_to_coset(const struct cwaku__fr_domain *d, cwaku_fr *a) {
   cwaku__fr_fft(d, a);
 }
 
-int cwaku__fr_coset_quotient(const struct cwaku__fr_domain *d,
-                             uint64_t (*h)[4], const cwaku_fr *a,
-                             const cwaku_fr *b) {
+int cwaku__fr_coset_quotient(const struct cwaku__fr_domain *d, uint64_t (*h)[4],
+                             const cwaku_fr *a, const cwaku_fr *b) {
   if (d->ifma)
     return cwaku__ntt_ifma_quotient(d->ifma, h, a, b);
   size_t n = d->n;

@@ -18,8 +18,8 @@ struct cwaku__fr_domain {
   cwaku_fr *tw;     /* w^i, i < n/2 */
   cwaku_fr *tw_inv; /* w^-i, i < n/2 */
   cwaku_fr n_inv;
-  cwaku_fr shift; /* a primitive 2n-th root: evaluations at shift * w^j are
-                     on the coset that avoids the domain (snarkjs' "odd") */
+  cwaku_fr shift;  /* a primitive 2n-th root: evaluations at shift * w^j are
+                      on the coset that avoids the domain (snarkjs' "odd") */
   cwaku_fr *coset; /* n^-1 shift^i, i < n: the inverse transform's scaling
                       and the coset's in one */
   void *ifma;      /* the tables of the AVX-512 IFMA transforms, or NULL */
@@ -28,7 +28,9 @@ struct cwaku__fr_domain {
 /* The primitive 2^k-th root of unity (k <= 28) of snarkjs. */
 void cwaku__fr_root_of_unity(cwaku_fr *out, unsigned k);
 
-/* 0, CWAKU_EINVAL for log_n outside 1..27, or CWAKU_ENOMEM. */
+/* 0, CWAKU_EINVAL for log_n outside 1..27, or CWAKU_ENOMEM. Besides the
+ * twiddles (32 n bytes) it holds the coset table (32 n) and, where the
+ * AVX-512 IFMA code runs and n >= 64, that code's tables (120 n). */
 int cwaku__fr_domain_init(struct cwaku__fr_domain *d, unsigned log_n);
 void cwaku__fr_domain_clear(struct cwaku__fr_domain *d);
 
@@ -45,8 +47,7 @@ void cwaku__fr_to_coset(const struct cwaku__fr_domain *d, cwaku_fr *a);
  * h[j] = A(x) B(x) - C(x) at x = shift w^j, as canonical integers
  * (little-endian limbs, below r). a and b are left as they were. 0 or
  * CWAKU_ENOMEM. */
-int cwaku__fr_coset_quotient(const struct cwaku__fr_domain *d,
-                             uint64_t (*h)[4], const cwaku_fr *a,
-                             const cwaku_fr *b);
+int cwaku__fr_coset_quotient(const struct cwaku__fr_domain *d, uint64_t (*h)[4],
+                             const cwaku_fr *a, const cwaku_fr *b);
 
 #endif

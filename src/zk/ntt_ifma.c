@@ -47,17 +47,22 @@ M52_INLINE void m52_const(m52 *r, const uint64_t c[5]) {
     r->l[i] = _mm512_set1_epi64((long long)c[i]);
 }
 
-/* Eight scalar-form elements into one vector of the IFMA form. */
-M52_TARGET static void pack8(m52 *r, const cwaku_fr *v,
-                             const struct m52_mod *M) {
+/* Eight elements as they are (their scalar form x 2^256) into a vector. */
+M52_INLINE void load8(m52 *r, const cwaku_fr *v, const struct m52_mod *M) {
   __m512i rows[8];
-  m52 to;
-  m52_const(&to, FR52_TO);
 #pragma GCC unroll 8
   for (int l = 0; l < 8; l++)
     rows[l] = _mm512_zextsi256_si512(_mm256_loadu_si256((const void *)&v[l]));
   m52_transpose8(rows);
   m52_from_words(r, rows, M);
+}
+
+/* Eight scalar-form elements into one vector of the IFMA form. */
+M52_TARGET static void pack8(m52 *r, const cwaku_fr *v,
+                             const struct m52_mod *M) {
+  m52 to;
+  m52_const(&to, FR52_TO);
+  load8(r, v, M);
   m52_mul(r, r, &to, M);
 }
 
@@ -171,7 +176,8 @@ M52_TARGET static void dif(m52 *v, const struct ntt_tables *T,
       lanes_pair(&a, &b, &v[k], h);
       m52_add(&p, &a, &b, M);
       m52_sub(&q, &a, &b, M);
-      m52_mul(&q, &q, &T->ismall[s], M);
+      if (s) /* w^0 = 1 in the stage of pairs 1 apart */
+        m52_mul(&q, &q, &T->ismall[s], M);
 #pragma GCC unroll 8
       for (int i = 0; i < 5; i++)
         v[k].l[i] = _mm512_mask_blend_epi64(upper, p.l[i], q.l[i]);
@@ -188,6 +194,15 @@ M52_TARGET static void dit(m52 *v, const struct ntt_tables *T,
     for (size_t k = 0; k < nv; k++) {
       m52 a, b;
       lanes_pair(&a, &b, &v[k], h);
+      if (s == 0) { /* twiddles 1 and -1 */
+        m52 p, q;
+        m52_add(&p, &a, &b, M);
+        m52_sub(&q, &a, &b, M);
+#pragma GCC unroll 8
+        for (int i = 0; i < 5; i++)
+          v[k].l[i] = _mm512_mask_blend_epi64(0xaa, p.l[i], q.l[i]);
+        continue;
+      }
       m52_mul(&b, &b, &T->fsmall[s], M);
       m52_add(&v[k], &a, &b, M);
     }
@@ -205,8 +220,7 @@ M52_TARGET static void dit(m52 *v, const struct ntt_tables *T,
 }
 
 M52_TARGET int cwaku__ntt_ifma_quotient(const void *t, uint64_t (*h)[4],
-                                        const cwaku_fr *a,
-                                        const cwaku_fr *b) {
+                                        const cwaku_fr *a, const cwaku_fr *b) {
   const struct ntt_tables *T = t;
   struct m52_mod M;
   m52_mod_load(&M, &FR52);
@@ -256,7 +270,59 @@ M52_TARGET int cwaku__ntt_ifma_quotient(const void *t, uint64_t (*h)[4],
   return 0;
 }
 
+/* Eight elements to their scalar form, below r, at out[0..7]. */
+M52_INLINE void store8(cwaku_fr *out, const m52 *v, const struct m52_mod *M) {
+  m52 s;
+  __m512i rows[8];
+  m52_canon(&s, v, M);
+  m52_to_words(rows, &s);
+#pragma GCC unroll 8
+  for (int i = 4; i < 8; i++)
+    rows[i] = _mm512_setzero_si512();
+  m52_transpose8(rows);
+#pragma GCC unroll 8
+  for (int l = 0; l < 8; l++)
+    _mm256_storeu_si256((void *)&out[l], _mm512_castsi512_si256(rows[l]));
+}
+
+M52_TARGET void cwaku__ntt_ifma_mul_gather(cwaku_fr *out, const void *a,
+                                           const void *idx, size_t stride,
+                                           const cwaku_fr *b, size_t n) {
+  struct m52_mod M;
+  m52_mod_load(&M, &FR52);
+  const uint8_t *pa = a, *pi = idx;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    cwaku_fr ta[8], tb[8];
+#pragma GCC unroll 8
+    for (size_t l = 0; l < 8; l++) {
+      memcpy(&ta[l], pa + (i + l) * stride, sizeof ta[l]);
+      uint32_t j;
+      memcpy(&j, pi + (i + l) * stride, sizeof j);
+      tb[l] = b[j];
+    }
+    /* (a 2^256)(b 2^260) / 2^260: the scalar form of ab */
+    m52 va, vb;
+    load8(&va, ta, &M);
+    pack8(&vb, tb, &M);
+    m52_mul(&va, &va, &vb, &M);
+    store8(out + i, &va, &M);
+  }
+  for (; i < n; i++) {
+    cwaku_fr t;
+    uint32_t j;
+    memcpy(&t, pa + i * stride, sizeof t);
+    memcpy(&j, pi + i * stride, sizeof j);
+    cwaku__fr_mul(&out[i], &t, &b[j]);
+  }
+}
+
 #else
+
+void cwaku__ntt_ifma_mul_gather(cwaku_fr *out, const void *a, const void *idx,
+                                size_t stride, const cwaku_fr *b, size_t n) {
+  abort();
+}
 
 void *cwaku__ntt_ifma_new(const struct cwaku__fr_domain *d) {
   (void)d;
@@ -267,8 +333,8 @@ void cwaku__ntt_ifma_free(void *t) {
   (void)t;
 }
 
-int cwaku__ntt_ifma_quotient(const void *t, uint64_t (*h)[4],
-                             const cwaku_fr *a, const cwaku_fr *b) {
+int cwaku__ntt_ifma_quotient(const void *t, uint64_t (*h)[4], const cwaku_fr *a,
+                             const cwaku_fr *b) {
   abort(); /* never called: no tables */
 }
 

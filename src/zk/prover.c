@@ -7,6 +7,7 @@
 
 #include "cwaku/error.h"
 #include "zk/msm.h"
+#include "zk/ntt_ifma.h"
 
 static int g1_of(cwaku_g1 *out, const cwaku__zkey_g1 *p) {
   memset(out, 0, sizeof *out);
@@ -124,9 +125,9 @@ int cwaku__prover_prove(cwaku_g1 *out_a, cwaku_g2 *out_b, cwaku_g1 *out_c,
   return cwaku__prover_prove_timed(out_a, out_b, out_c, p, w, rng, NULL);
 }
 
-int cwaku__prover_prove_timed(cwaku_g1 *out_a, cwaku_g2 *out_b,
-                              cwaku_g1 *out_c, const struct cwaku__prover *p,
-                              const cwaku_fr *w, const struct cwaku_rng *rng,
+int cwaku__prover_prove_timed(cwaku_g1 *out_a, cwaku_g2 *out_b, cwaku_g1 *out_c,
+                              const struct cwaku__prover *p, const cwaku_fr *w,
+                              const struct cwaku_rng *rng,
                               struct cwaku__prover_times *times) {
   size_t nd = p->domain.n, nv = p->n_vars;
   struct cwaku__prover_times tm;
@@ -143,14 +144,24 @@ int cwaku__prover_prove_timed(cwaku_g1 *out_a, cwaku_g2 *out_b,
     r = CWAKU_ENOMEM;
     goto out;
   }
-  /* a and b on the domain: one row per constraint (and public input) */
-  for (size_t i = 0; i < p->n_coefs; i++) {
-    const struct cwaku__zkey_coef *k = &p->coefs[i];
-    cwaku_fr v;
-    cwaku__fr_mul(&v, &k->value, &w[k->wire]);
-    cwaku_fr *row = k->matrix == 0 ? &ea[k->constraint] : &eb[k->constraint];
-    cwaku__fr_add(row, row, &v);
+  /* a and b on the domain: one row per constraint (and public input);
+   * the products in chunks (eight at a time with AVX-512 IFMA) */
+  cwaku_fr prod[256];
+  for (size_t i0 = 0; i0 < p->n_coefs; i0 += 256) {
+    size_t m = p->n_coefs - i0 < 256 ? p->n_coefs - i0 : 256;
+    const struct cwaku__zkey_coef *k = &p->coefs[i0];
+    if (p->domain.ifma)
+      cwaku__ntt_ifma_mul_gather(prod, &k->value, &k->wire, sizeof *k, w, m);
+    else
+      for (size_t i = 0; i < m; i++)
+        cwaku__fr_mul(&prod[i], &k[i].value, &w[k[i].wire]);
+    for (size_t i = 0; i < m; i++) {
+      cwaku_fr *row =
+          k[i].matrix == 0 ? &ea[k[i].constraint] : &eb[k[i].constraint];
+      cwaku__fr_add(row, row, &prod[i]);
+    }
   }
+  sodium_memzero(prod, sizeof prod);
   /* h = a b - c on the coset, c = a b on the domain */
   if ((r = cwaku__fr_coset_quotient(&p->domain, eh, ea, eb)))
     goto out;

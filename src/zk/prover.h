@@ -32,15 +32,18 @@ struct cwaku__prover {
 
 /* Where a proof's time goes, in milliseconds (for benchmarks). */
 struct cwaku__prover_times {
-  double ntt_ms; /* a, b, c on the domain, to the coset, h */
-  double split_ms;                  /* the scalars split for the MSMs */
+  double ntt_ms;   /* a and b on the domain, to the coset with c, h */
+  double split_ms; /* the scalars split for the MSMs */
   double a_ms, b1_ms, b2_ms, ch_ms; /* the MSMs */
   double total_ms;
 };
 
-/* Takes the key's points (checked on the curve; B2 and the G2 constants in
- * the subgroup) and coefficients; the zkey may be freed after. 0,
- * CWAKU_ERANGE for a point not on the curve, CWAKU_ENOMEM. */
+/* Takes the key's points (checked on the curve, beta2 and delta2 in G2;
+ * the B2 points only on the twist: the MSM takes them to be in G2, where
+ * psi is [p], as a valid key's are) and coefficients, and prepares the
+ * MSM bases (about 5 MB for the RLN key) and the transforms' tables; the
+ * zkey may be freed after. 0, CWAKU_ERANGE for a point not on the curve,
+ * CWAKU_ENOMEM. */
 int cwaku__prover_init(struct cwaku__prover *p, const struct cwaku__zkey *z);
 void cwaku__prover_clear(struct cwaku__prover *p);
 
@@ -52,8 +55,8 @@ int cwaku__prover_prove(cwaku_g1 *a, cwaku_g2 *b, cwaku_g1 *c,
                         const struct cwaku_rng *rng);
 /* The same, filling *times when times is not NULL. */
 int cwaku__prover_prove_timed(cwaku_g1 *a, cwaku_g2 *b, cwaku_g1 *c,
-                              const struct cwaku__prover *p,
-                              const cwaku_fr *w, const struct cwaku_rng *rng,
+                              const struct cwaku__prover *p, const cwaku_fr *w,
+                              const struct cwaku_rng *rng,
                               struct cwaku__prover_times *times);
 /* Bytes of the prepared bases. */
 size_t cwaku__prover_bases_bytes(const struct cwaku__prover *p);

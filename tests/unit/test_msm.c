@@ -123,7 +123,7 @@ static void pick_scalar(uint64_t k[4]) {
     free(jac);                                                                 \
   }                                                                            \
                                                                                \
-  static void GN##_naive(JAC *r, const AFF *pts, const uint64_t (*sc)[4],      \
+  static void GN##_naive(JAC *r, const AFF *pts, const uint64_t(*sc)[4],       \
                          size_t n) {                                           \
     cwaku__##GN##_jac_infinity(r);                                             \
     for (size_t i = 0; i < n; i++) {                                           \
@@ -137,7 +137,7 @@ static void pick_scalar(uint64_t k[4]) {
   }                                                                            \
                                                                                \
   /* n points and scalars with special cases mixed in */                       \
-  static void GN##_tricky(AFF *pts, uint64_t (*sc)[4], size_t n) {             \
+  static void GN##_tricky(AFF *pts, uint64_t(*sc)[4], size_t n) {              \
     GN##_random_points(pts, n);                                                \
     for (size_t i = 0; i < n; i++) {                                           \
       pick_scalar(sc[i]);                                                      \
@@ -160,7 +160,7 @@ static void pick_scalar(uint64_t k[4]) {
     }                                                                          \
   }                                                                            \
                                                                                \
-  static int GN##_check_msm(const AFF *pts, const uint64_t (*sc)[4],           \
+  static int GN##_check_msm(const AFF *pts, const uint64_t(*sc)[4],            \
                             size_t n) {                                        \
     JAC want, got;                                                             \
     GN##_naive(&want, pts, sc, n);                                             \
