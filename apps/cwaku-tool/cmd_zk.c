@@ -1,5 +1,5 @@
 /* cwaku-tool zk setup, rln prove, rln verify: Groth16 on the RLN v2
- * circuit (src/zk). */
+ * circuit (src/zk); rln vectors is in cmd_rln_vectors.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,7 +135,9 @@ static json_t *proof_json(const cwaku_groth16_proof *p) {
 static struct cwaku__prover prover;
 static char prover_path[4096];
 
-static int load_prover(struct tool_result *res, const char *path) {
+int tool_rln_prover(struct tool_result *res, const char *path,
+                    const struct cwaku__prover **out) {
+  *out = &prover;
   if (prover_path[0] && strcmp(prover_path, path) == 0)
     return 0;
   if (prover_path[0])
@@ -173,7 +175,8 @@ static int rln_prove(struct tool_result *res, int argc, char **argv) {
   if (!zkey || !inputs)
     return tool_fail(res, CWAKU_EINVAL,
                      "rln prove needs --zkey PATH and --inputs JSON");
-  int r = load_prover(res, zkey);
+  const struct cwaku__prover *pp;
+  int r = tool_rln_prover(res, zkey, &pp);
   if (r)
     return r;
   /* --inputs takes the JSON text itself, or @FILE */
@@ -196,7 +199,7 @@ static int rln_prove(struct tool_result *res, int argc, char **argv) {
   r = cwaku__rln_witness(w, &in);
   cwaku_groth16_proof p;
   if (!r)
-    r = cwaku__prover_prove(&p.a, &p.b, &p.c, &prover, w, cwaku_rng_system());
+    r = cwaku__prover_prove(&p.a, &p.b, &p.c, pp, w, cwaku_rng_system());
   if (r) {
     free(w);
     return tool_fail(res, r,
@@ -286,7 +289,10 @@ int tool_cmd_rln(struct tool_result *res, int argc, char **argv) {
     return rln_prove(res, argc, argv);
   if (argc >= 2 && strcmp(argv[1], "verify") == 0)
     return rln_verify(res, argc, argv);
+  if (argc >= 2 && strcmp(argv[1], "vectors") == 0)
+    return tool_cmd_rln_vectors(res, argc, argv);
   return tool_fail(res, CWAKU_EINVAL,
                    "usage: rln prove --zkey PATH --inputs JSON|@FILE | rln "
-                   "verify --vk PATH --proof HEX|JSON --public JSON");
+                   "verify --vk PATH --proof HEX|JSON --public JSON | rln "
+                   "vectors FILE [--vk PATH] [--zkey PATH]");
 }

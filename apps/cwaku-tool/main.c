@@ -1,6 +1,8 @@
 /* cwaku-tool: inspect and compute Waku values from the command line.
  * Every command prints one JSON object on one line; errors print
- * {"error": "<CWAKU_E name>", "message": "..."} and exit with status 1. */
+ * {"error": "<CWAKU_E name>", "message": "..."} and exit with status 1.
+ * A command that ran but reports failures (rln vectors) prints its result
+ * as usual and exits with status 1 too. */
 #include <errno.h>
 #include <sodium.h>
 #include <stdarg.h>
@@ -134,7 +136,9 @@ static const struct {
     {"zk", tool_cmd_zk, "zk setup --out-zkey PATH --out-vk PATH"},
     {"rln", tool_cmd_rln,
      "rln prove --zkey PATH --inputs JSON|@FILE | rln verify --vk PATH "
-     "--proof HEX|JSON --public JSON"},
+     "--proof HEX|JSON --public JSON | rln vectors FILE [--vk PATH] "
+     "[--zkey PATH]  (runs an RLN vector file; exit status 1 and "
+     "\"N passed, M failed\" on stderr when a test fails)"},
     {"batch", cmd_batch,
      "batch  (reads one JSON array of arguments per line from stdin)"},
 };
@@ -168,7 +172,11 @@ static int print_result(struct tool_result *res, int err) {
   free(s);
   json_decref(out);
   res->json = NULL;
-  return err ? 1 : 0;
+  if (!err && res->note[0]) {
+    fflush(stdout);
+    fprintf(stderr, "%s\n", res->note);
+  }
+  return err ? 1 : res->status;
 }
 
 static int run_one(int argc, char **argv) {

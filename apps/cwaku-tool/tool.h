@@ -13,6 +13,12 @@
 struct tool_result {
   json_t *json;      /* set on success */
   char message[512]; /* set on failure */
+  /* A command that ran but reports a bad outcome (rln vectors with failed
+   * tests) sets status 1: its JSON is printed as usual, the process exits
+   * with 1. note, when set, is a line for a person, printed on stderr
+   * after the JSON. */
+  int status;
+  char note[128];
 };
 
 /* argv[0] is the subcommand name. Returns 0 or a CWAKU_E* code. */
@@ -50,5 +56,12 @@ int tool_cmd_enr(struct tool_result *res, int argc, char **argv);
 /* "zk setup ..." and "rln prove|verify ..." (cmd_zk.c). */
 int tool_cmd_zk(struct tool_result *res, int argc, char **argv);
 int tool_cmd_rln(struct tool_result *res, int argc, char **argv);
+/* The RLN prover of the proving key at path, loaded once per process and
+ * kept for the key last asked for (batch runs prove many). */
+struct cwaku__prover;
+int tool_rln_prover(struct tool_result *res, const char *path,
+                    const struct cwaku__prover **out);
+/* "rln vectors FILE ..." (cmd_rln_vectors.c). */
+int tool_cmd_rln_vectors(struct tool_result *res, int argc, char **argv);
 
 #endif

@@ -24,7 +24,12 @@
   X(ECONFIG, -16, "invalid configuration")                                     \
   X(EMULTIADDR, -17, "invalid multiaddr")                                      \
   X(EENR, -18, "invalid ENR")                                                  \
-  X(ERANGE, -19, "value out of range")
+  X(ERANGE, -19, "value out of range")                                         \
+  X(ESTALE, -20, "timestamp too far from the local clock")                     \
+  X(EEPOCH, -21, "epoch does not match the timestamp")                         \
+  X(EROOT, -22, "Merkle root not acceptable")                                  \
+  X(ESIGNAL, -23, "proof is not bound to this message")                        \
+  X(EPROOF, -24, "zero-knowledge proof does not verify")
 
 enum cwaku_error {
 #define CWAKU__ERR_ENUM(name, value, text) CWAKU_##name = (value),
