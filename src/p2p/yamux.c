@@ -197,23 +197,6 @@ static void stream_settle(struct yamux *y, struct yamux_stream *s) {
   }
 }
 
-/* Copies a stream's lent bytes into its own buffer: the caller's input
- * they point into is about to change. */
-static int unlend(struct yamux *y, struct yamux_stream *s) {
-  if (!s->lent_len)
-    return 0;
-  cwaku__wbuf_put(&s->rx, s->lent, s->lent_len);
-  y->rx_total += s->lent_len;
-  s->lent = NULL;
-  s->lent_len = 0;
-  for (struct yamux_stream **pp = &y->lent; *pp; pp = &(*pp)->lent_next)
-    if (*pp == s) {
-      *pp = s->lent_next;
-      break;
-    }
-  return cwaku__wbuf_err(&s->rx) ? CWAKU_ENOMEM : 0;
-}
-
 static void forget_lent(struct yamux *y, struct yamux_stream *s) {
   for (struct yamux_stream **pp = &y->lent; *pp; pp = &(*pp)->lent_next)
     if (*pp == s) {
@@ -222,6 +205,17 @@ static void forget_lent(struct yamux *y, struct yamux_stream *s) {
     }
   s->lent = NULL;
   s->lent_len = 0;
+}
+
+/* Copies a stream's lent bytes into its own buffer: the caller's input
+ * they point into is about to change. */
+static int unlend(struct yamux *y, struct yamux_stream *s) {
+  if (!s->lent_len)
+    return 0;
+  cwaku__wbuf_put(&s->rx, s->lent, s->lent_len);
+  y->rx_total += s->lent_len;
+  forget_lent(y, s);
+  return cwaku__wbuf_err(&s->rx) ? CWAKU_ENOMEM : 0;
 }
 
 static void stream_free(struct yamux *y, struct yamux_stream *s) {

@@ -104,7 +104,7 @@ out:
 }
 
 /* A uniformly random non-zero scalar: 254-bit candidates below r. */
-static void random_scalar(cwaku_fr *out, const struct cwaku_rng *rng) {
+void cwaku__fr_random_nonzero(cwaku_fr *out, const struct cwaku_rng *rng) {
   uint8_t b[32];
   do {
     cwaku_random(rng, b, sizeof b);
@@ -201,8 +201,8 @@ int cwaku__prover_prove_timed(cwaku_g1 *out_a, cwaku_g2 *out_b, cwaku_g1 *out_c,
   tm.ch_ms = now_ms() - t;
 
   cwaku_fr rr, ss, rs;
-  random_scalar(&rr, rng);
-  random_scalar(&ss, rng);
+  cwaku__fr_random_nonzero(&rr, rng);
+  cwaku__fr_random_nonzero(&ss, rng);
   cwaku__fr_mul(&rs, &rr, &ss);
   cwaku__fr_neg(&rs, &rs);
   /* A = sum w A + alpha + r delta */

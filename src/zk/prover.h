@@ -61,4 +61,8 @@ int cwaku__prover_prove_timed(cwaku_g1 *a, cwaku_g2 *b, cwaku_g1 *c,
 /* Bytes of the prepared bases. */
 size_t cwaku__prover_bases_bytes(const struct cwaku__prover *p);
 
+/* A uniformly random non-zero scalar (254-bit candidates below r), for
+ * the prover's blinding and the setup's secrets. */
+void cwaku__fr_random_nonzero(cwaku_fr *out, const struct cwaku_rng *rng);
+
 #endif

@@ -7,6 +7,7 @@
 #include "cwaku/error.h"
 #include "zk/curve.h"
 #include "zk/ntt.h"
+#include "zk/prover.h"
 
 /* ---- fixed-base multiplication of the generators ------------------------ */
 
@@ -221,15 +222,6 @@ static json_t *json_g2(const cwaku_g2 *p) {
 
 /* ---- the setup ---------------------------------------------------------- */
 
-static void random_nonzero(cwaku_fr *out, const struct cwaku_rng *rng) {
-  uint8_t b[32];
-  do {
-    cwaku_random(rng, b, sizeof b);
-    b[31] &= 0x3f;
-  } while (!cwaku__fr_from_bytes_le(out, b) || cwaku__fr_is_zero(out));
-  memset(b, 0, sizeof b);
-}
-
 /* L_k(tau) for the domain of size m: w^k (tau^m - 1) / (m (tau - w^k)).
  * 0, or CWAKU_EINVAL if tau is in the domain. */
 static int lagrange(cwaku_fr *out, const cwaku_fr *tau, unsigned log_m) {
@@ -308,15 +300,15 @@ int cwaku__groth16_setup(uint8_t **zkey, size_t *zkey_len, char **vk_json,
   if ((r = fb_g1_init(fb1)) || (r = fb_g2_init(fb2)))
     goto done;
   do {
-    random_nonzero(&tau, rng);
+    cwaku__fr_random_nonzero(&tau, rng);
     r = lagrange(lag, &tau, log_n);
   } while (r == CWAKU_EINVAL);
   if (r)
     goto done;
-  random_nonzero(&alpha, rng);
-  random_nonzero(&beta, rng);
-  random_nonzero(&gamma, rng);
-  random_nonzero(&delta, rng);
+  cwaku__fr_random_nonzero(&alpha, rng);
+  cwaku__fr_random_nonzero(&beta, rng);
+  cwaku__fr_random_nonzero(&gamma, rng);
+  cwaku__fr_random_nonzero(&delta, rng);
   cwaku__fr_inverse(&gi, &gamma);
   cwaku__fr_inverse(&di, &delta);
 
