@@ -3,6 +3,7 @@
  * "noise/README.md §..." to the libp2p spec (r2). */
 #include "noise.h"
 
+#include "base/protowire.h"
 #include "crypto/aead.h"
 
 #include <sodium.h>
@@ -299,47 +300,6 @@ void cwaku__noise_xx_split(struct cwaku__noise_xx *hs,
 
 /* ---- handshake payload --------------------------------------------------- */
 
-enum { WT_VARINT = 0, WT_I64 = 1, WT_LEN = 2, WT_I32 = 5 };
-
-/* Skips a field's value of wire type wt. */
-static void pb_skip(struct cwaku__rcur *c, uint64_t wt) {
-  switch (wt) {
-  case WT_VARINT:
-    cwaku__rcur_pbvarint(c);
-    break;
-  case WT_I64:
-    cwaku__rcur_take(c, 8);
-    break;
-  case WT_LEN: {
-    uint64_t len = cwaku__rcur_pbvarint(c);
-    if (!cwaku__rcur_err(c) && len > cwaku__rcur_left(c))
-      cwaku__rcur_fail(c, CWAKU_ETRUNC);
-    else
-      cwaku__rcur_take(c, (size_t)len);
-    break;
-  }
-  case WT_I32:
-    cwaku__rcur_take(c, 4);
-    break;
-  default: /* groups and the undefined wire types */
-    cwaku__rcur_fail(c, CWAKU_EMALFORMED);
-  }
-}
-
-/* Reads the value of a length-delimited field. */
-static const uint8_t *pb_bytes(struct cwaku__rcur *c, size_t *len) {
-  uint64_t n = cwaku__rcur_pbvarint(c);
-  *len = 0;
-  if (cwaku__rcur_err(c))
-    return NULL;
-  if (n > cwaku__rcur_left(c)) {
-    cwaku__rcur_fail(c, CWAKU_ETRUNC);
-    return NULL;
-  }
-  *len = (size_t)n;
-  return cwaku__rcur_take(c, (size_t)n);
-}
-
 /* message NoiseExtensions { repeated bytes webtransport_certhashes = 1;
  *                           repeated string stream_muxers = 2; } */
 static void decode_extensions(struct cwaku__noise_payload *p,
@@ -356,9 +316,9 @@ static void decode_extensions(struct cwaku__noise_payload *p,
       cwaku__rcur_fail(&c, CWAKU_EMALFORMED);
       break;
     }
-    if (field == 2 && wt == WT_LEN) {
+    if (field == 2 && wt == CWAKU__PB_LEN) {
       size_t len;
-      const uint8_t *s = pb_bytes(&c, &len);
+      const uint8_t *s = cwaku__pb_bytes(&c, &len);
       /* Keep what fits; a name with a NUL is no muxer id. */
       if (s && p->n_muxers < CWAKU__NOISE_MAX_MUXERS && len > 0 &&
           len <= CWAKU__NOISE_MUXER_MAX_LEN && !memchr(s, 0, len)) {
@@ -366,10 +326,10 @@ static void decode_extensions(struct cwaku__noise_payload *p,
         p->muxers[p->n_muxers][len] = 0;
         p->n_muxers++;
       }
-    } else if ((field == 1 || field == 2) && wt != WT_LEN) {
+    } else if ((field == 1 || field == 2) && wt != CWAKU__PB_LEN) {
       cwaku__rcur_fail(&c, CWAKU_EMALFORMED);
     } else {
-      pb_skip(&c, wt);
+      cwaku__pb_skip(&c, (uint32_t)wt);
     }
   }
   if (cwaku__rcur_err(&c))
@@ -395,7 +355,7 @@ int cwaku__noise_payload_decode(struct cwaku__noise_payload *p,
     uint64_t field = key >> 3, wt = key & 7;
     if (cwaku__rcur_err(&c))
       break;
-    if (field == 0 || (field >= 1 && field <= 4 && wt != WT_LEN)) {
+    if (field == 0 || (field >= 1 && field <= 4 && wt != CWAKU__PB_LEN)) {
       cwaku__rcur_fail(&c, CWAKU_EMALFORMED);
       break;
     }
@@ -403,18 +363,18 @@ int cwaku__noise_payload_decode(struct cwaku__noise_payload *p,
     const uint8_t *v;
     switch (field) {
     case 1:
-      p->identity_key = pb_bytes(&c, &p->identity_key_len);
+      p->identity_key = cwaku__pb_bytes(&c, &p->identity_key_len);
       break;
     case 2:
-      p->identity_sig = pb_bytes(&c, &p->identity_sig_len);
+      p->identity_sig = cwaku__pb_bytes(&c, &p->identity_sig_len);
       break;
     case 4:
-      v = pb_bytes(&c, &len);
+      v = cwaku__pb_bytes(&c, &len);
       if (v)
         decode_extensions(p, &c, v, len);
       break;
     default:
-      pb_skip(&c, wt);
+      cwaku__pb_skip(&c, (uint32_t)wt);
     }
   }
   int r = cwaku__rcur_err(&c);
@@ -423,13 +383,6 @@ int cwaku__noise_payload_decode(struct cwaku__noise_payload *p,
   if (r)
     memset(p, 0, sizeof *p);
   return r;
-}
-
-static void pb_put_bytes(struct cwaku__wbuf *w, uint8_t tag, const void *v,
-                         size_t len) {
-  cwaku__wbuf_u8(w, tag);
-  cwaku__wbuf_uvarint(w, len);
-  cwaku__wbuf_put(w, v, len);
 }
 
 /* Our payload: identity_key = 1, identity_sig = 2, and extensions = 4 with
@@ -453,13 +406,13 @@ static int build_payload(struct cwaku__noise *n,
   struct cwaku__wbuf w, ext;
   cwaku__wbuf_init(&w, CWAKU__NOISE_PAYLOAD_MAX);
   cwaku__wbuf_init(&ext, CWAKU__NOISE_PAYLOAD_MAX);
-  pb_put_bytes(&w, 0x0a, pb, pblen);
-  pb_put_bytes(&w, 0x12, sig, siglen);
+  cwaku__pb_put_bytes(&w, 1, pb, pblen);
+  cwaku__pb_put_bytes(&w, 2, sig, siglen);
   for (size_t i = 0; i < cfg->n_stream_muxers; i++)
-    pb_put_bytes(&ext, 0x12, cfg->stream_muxers[i],
-                 strlen(cfg->stream_muxers[i]));
+    cwaku__pb_put_bytes(&ext, 2, cfg->stream_muxers[i],
+                        strlen(cfg->stream_muxers[i]));
   if (cfg->n_stream_muxers)
-    pb_put_bytes(&w, 0x22, ext.p, ext.len);
+    cwaku__pb_put_bytes(&w, 4, ext.p, ext.len);
   int r = cwaku__wbuf_err(&w) ? cwaku__wbuf_err(&w) : cwaku__wbuf_err(&ext);
   if (!r) {
     memcpy(n->payload, w.p, w.len);
