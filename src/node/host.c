@@ -12,6 +12,7 @@
 #include "p2p/basic_protocols.h"
 #include "p2p/connection.h"
 #include "p2p/peer_store.h"
+#include "waku/relay.h"
 
 #define DIAL_TIMEOUT_MS 10000
 #define REDIAL_MIN_MS 1000
@@ -52,6 +53,7 @@ struct host_conn {
   struct static_peer *sp; /* when this connection is to a static peer */
   bool engine_closed;     /* the engine ended; close the pipe */
   bool paused;            /* reading stopped until the output drains */
+  bool bad;               /* relay graylisted the peer: close soon */
 };
 
 struct cwaku_host {
@@ -70,9 +72,13 @@ struct cwaku_host {
   struct cwaku__proto_handler ping, echo;
   struct cwaku__echo_streams echo_streams;
   struct cwaku__identify_service *identify;
-  const struct cwaku__proto_handler *handlers[4];
+  const struct cwaku__proto_handler *handlers[8];
   size_t n_handlers;
-  const char *protocol_ids[4];
+  const char *protocol_ids[8];
+  struct cwaku_relay *relay;
+  uv_timer_t heartbeat;
+  cwaku_host_message_fn on_message;
+  void *on_message_arg;
   uint8_t pubkey_pb[CWAKU_IDENTITY_PUBKEY_PB_MAX];
   size_t pubkey_pb_len;
   char agent[32];
@@ -134,6 +140,20 @@ static void after_engine_call(struct host_conn *hc) {
   }
 }
 
+/* Relay writes into the streams of many connections at once: every
+ * engine with output gets flushed, and peers relay found bad are closed. */
+static void flush_all(struct cwaku_host *h) {
+  for (struct host_conn *hc = h->conns; hc; hc = hc->next) {
+    if (hc->engine_closed)
+      continue;
+    if (hc->bad) {
+      hc->bad = false;
+      cwaku__conn_close(hc->conn, CWAKU_EINVAL);
+    }
+    after_engine_call(hc);
+  }
+}
+
 static void schedule_redial(struct static_peer *sp);
 
 static void pipe_closed(struct cwaku__pipe *p, int err, void *arg) {
@@ -162,7 +182,10 @@ static void pipe_data(struct cwaku__pipe *p, const uint8_t *data, size_t len,
   if (hc->engine_closed)
     return;
   cwaku__conn_recv(hc->conn, data, len, now_ns());
-  after_engine_call(hc);
+  if (hc->host->relay)
+    flush_all(hc->host);
+  else
+    after_engine_call(hc);
 }
 
 static void pipe_drain(struct cwaku__pipe *p, void *arg) {
@@ -237,6 +260,12 @@ static void conn_ready(struct cwaku__conn *c, void *arg) {
       cwaku_peer_add_addr(p, hc->pipe->remote_addr, hc->pipe->remote_addr_len);
   }
   cwaku__identify_request(hc->host->identify, c);
+  if (hc->host->relay) {
+    size_t n = ip_part(hc->pipe->remote_addr, hc->pipe->remote_addr_len);
+    cwaku_relay_conn_ready(hc->host->relay, c, hc->pipe->outbound,
+                           n ? hc->pipe->remote_addr + 1 : NULL, n ? n - 1 : 0,
+                           now_ns());
+  }
 }
 
 static void conn_rtt(struct cwaku__conn *c, uint64_t rtt_ns, void *arg) {
@@ -250,6 +279,8 @@ static void conn_rtt(struct cwaku__conn *c, uint64_t rtt_ns, void *arg) {
 static void conn_closed(struct cwaku__conn *c, int err, void *arg) {
   struct host_conn *hc = arg;
   hc->engine_closed = true;
+  if (hc->host->relay)
+    cwaku_relay_conn_closed(hc->host->relay, c, now_ns());
   const cwaku_peer_id *id = cwaku__conn_remote_peer(c);
   struct cwaku_peer *p = id ? cwaku_peer_store_get(hc->host->peers, id) : NULL;
   if (p)
@@ -286,6 +317,11 @@ static void on_identified(struct cwaku__conn *c,
     for (size_t i = 0; i < m->n_listen_addrs; i++)
       cwaku_peer_add_addr(p, m->listen_addrs[i].p, m->listen_addrs[i].len);
   }
+  /* cwaku nodes speak gossipsub v1.2's IDONTWANT (Waku's single protocol
+   * id cannot say so). */
+  if (h->relay && m->agent_version.len >= 6 &&
+      memcmp(m->agent_version.p, "cwaku/", 6) == 0)
+    cwaku_relay_peer_idontwant(h->relay, c);
   char peer[CWAKU_PEER_ID_STRING_MAX];
   format_peer(peer, sizeof peer, cwaku__conn_remote_peer(c));
   char protos[2048];
@@ -561,6 +597,111 @@ static int parse_static(struct static_peer *sp, const char *text) {
   return 0;
 }
 
+/* ---- relay -------------------------------------------------------------- */
+
+static void relay_message(void *arg, const char *pubsub_topic,
+                          const struct cwaku_message *m) {
+  struct cwaku_host *h = arg;
+  if (h->on_message)
+    h->on_message(h->on_message_arg, pubsub_topic, m);
+}
+
+static void relay_bad_peer(void *arg, struct cwaku__conn *c) {
+  struct host_conn *hc = cwaku__conn_arg(c);
+  hc->bad = true; /* closed by flush_all, outside the router's loop */
+}
+
+static int start_relay(struct cwaku_host *h) {
+  struct cwaku_relay_config rc;
+  cwaku_relay_config_default(&rc);
+  if (h->cfg->max_msg_size)
+    rc.max_message_size = h->cfg->max_msg_size;
+  rc.on_message = relay_message;
+  rc.on_bad_peer = relay_bad_peer;
+  rc.arg = h;
+  int r = cwaku_relay_new(&h->relay, &rc);
+  if (r)
+    return r;
+  h->handlers[h->n_handlers++] = cwaku_relay_handler(h->relay);
+  return 0;
+}
+
+/* --shard and --content-topic (autosharded) become pubsub topics; with
+ * neither, every shard of the cluster's autosharding range, as nwaku. */
+static int subscribe_configured(struct cwaku_host *h) {
+  const struct cwaku_node_config *cfg = h->cfg;
+  uint16_t shards[CWAKU_SHARDS_PER_CLUSTER];
+  size_t n = 0;
+  for (size_t i = 0; i < cfg->num_shards; i++)
+    shards[n++] = cfg->shards[i];
+  for (size_t i = 0; i < cfg->num_content_topics; i++) {
+    uint16_t s;
+    if (cfg->num_shards_in_network == 0 ||
+        cwaku_autoshard_text(&s, cfg->content_topics[i],
+                             cfg->num_shards_in_network) != 0) {
+      cwaku_log(CWAKU_LOG_WARN, "relay", "content topic %s: cannot autoshard",
+                cfg->content_topics[i]);
+      continue;
+    }
+    shards[n++] = s;
+  }
+  if (n == 0)
+    for (uint32_t s = 0; s < cfg->num_shards_in_network && n < 1024; s++)
+      shards[n++] = (uint16_t)s;
+  for (size_t i = 0; i < n; i++) {
+    char topic[CWAKU_PUBSUB_TOPIC_STATIC_MAX];
+    if (cwaku_static_shard_topic(topic, sizeof topic, cfg->cluster_id,
+                                 shards[i]) != 0)
+      return CWAKU_ESHARD;
+    if (cwaku_relay_subscribed(h->relay, topic))
+      continue;
+    int r = cwaku_relay_subscribe(h->relay, topic, now_ns());
+    if (r)
+      return r;
+    cwaku_log(CWAKU_LOG_INFO, "relay", "subscribed to %s", topic);
+  }
+  return 0;
+}
+
+static void on_heartbeat(uv_timer_t *t) {
+  struct cwaku_host *h = t->data;
+  cwaku_relay_heartbeat(h->relay, now_ns());
+  flush_all(h);
+}
+
+void cwaku_host_set_message_handler(struct cwaku_host *h,
+                                    cwaku_host_message_fn fn, void *arg) {
+  h->on_message = fn;
+  h->on_message_arg = arg;
+}
+
+struct cwaku_relay *cwaku_host_relay(struct cwaku_host *h) {
+  return h->relay;
+}
+
+struct cwaku_peer_store *cwaku_host_peers(struct cwaku_host *h) {
+  return h->peers;
+}
+
+int cwaku_host_publish(struct cwaku_host *h, const char *pubsub_topic,
+                       const struct cwaku_message *m, size_t *peers) {
+  if (!h->relay)
+    return CWAKU_EUNSUPPORTED;
+  int r = cwaku_relay_publish(h->relay, pubsub_topic, m, peers, now_ns());
+  flush_all(h);
+  return r;
+}
+
+int cwaku_host_subscribe(struct cwaku_host *h, const char *pubsub_topic,
+                         bool subscribe) {
+  if (!h->relay)
+    return CWAKU_EUNSUPPORTED;
+  int r = subscribe ? cwaku_relay_subscribe(h->relay, pubsub_topic, now_ns())
+                    : cwaku_relay_unsubscribe(h->relay, pubsub_topic, now_ns());
+  flush_all(h);
+  return r;
+}
+
 /* ---- the host ----------------------------------------------------------- */
 
 int cwaku_host_new(struct cwaku_host **out, uv_loop_t *loop,
@@ -591,8 +732,11 @@ int cwaku_host_new(struct cwaku_host **out, uv_loop_t *loop,
   h->protocol_ids[0] = CWAKU_IDENTIFY_PROTOCOL;
   h->protocol_ids[1] = CWAKU_IDENTIFY_PUSH_PROTOCOL;
   h->protocol_ids[2] = CWAKU_PING_PROTOCOL;
-  h->protocol_ids[3] = CWAKU_ECHO_PROTOCOL;
-  size_t nprotos = cfg->test_echo ? 4 : 3;
+  size_t nprotos = 3;
+  if (cfg->test_echo)
+    h->protocol_ids[nprotos++] = CWAKU_ECHO_PROTOCOL;
+  if (cfg->relay)
+    h->protocol_ids[nprotos++] = CWAKU_RELAY_PROTOCOL;
   struct cwaku__identify_info info = {
       .protocol_version = "ipfs/0.1.0",
       .agent_version = h->agent,
@@ -611,6 +755,14 @@ int cwaku_host_new(struct cwaku_host **out, uv_loop_t *loop,
   h->handlers[h->n_handlers++] = &h->ping;
   if (cfg->test_echo)
     h->handlers[h->n_handlers++] = &h->echo;
+
+  if (cfg->relay) {
+    r = start_relay(h);
+    if (r) {
+      cwaku_host_free(h);
+      return r;
+    }
+  }
 
   h->statics = calloc(cfg->num_staticnodes + 1, sizeof *h->statics);
   if (!h->statics ||
@@ -654,6 +806,16 @@ int cwaku_host_start(struct cwaku_host *h) {
     print_listen(h, port, true);
   }
   fflush(stdout);
+  if (h->relay) {
+    r = subscribe_configured(h);
+    if (r)
+      return r;
+    uv_timer_init(h->loop, &h->heartbeat);
+    h->heartbeat.data = h;
+    h->timers_open++;
+    uint64_t ms = 1000; /* gossipsub heartbeat_ns */
+    uv_timer_start(&h->heartbeat, on_heartbeat, ms, ms);
+  }
   uv_timer_init(h->loop, &h->keepalive);
   h->keepalive.data = h;
   h->timers_open++;
@@ -694,6 +856,8 @@ void cwaku_host_stop(struct cwaku_host *h, void (*done)(void *arg), void *arg) {
     uv_close((uv_handle_t *)&h->statics[i].timer, timer_closed);
   if (uv_is_active((uv_handle_t *)&h->keepalive) || h->keepalive.data == h)
     uv_close((uv_handle_t *)&h->keepalive, keepalive_closed);
+  if (h->heartbeat.data == h)
+    uv_close((uv_handle_t *)&h->heartbeat, keepalive_closed);
   for (struct host_conn *hc = h->conns; hc; hc = hc->next) {
     if (!hc->engine_closed)
       cwaku__conn_close(hc->conn, 0);
@@ -705,6 +869,7 @@ void cwaku_host_stop(struct cwaku_host *h, void (*done)(void *arg), void *arg) {
 void cwaku_host_free(struct cwaku_host *h) {
   if (!h)
     return;
+  cwaku_relay_free(h->relay);
   cwaku__identify_service_free(h->identify);
   cwaku_peer_store_free(h->peers);
   free(h->statics);

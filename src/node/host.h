@@ -9,6 +9,7 @@
 
 #include "cwaku/config.h"
 #include "cwaku/identity.h"
+#include "cwaku/message.h"
 
 struct cwaku_host;
 
@@ -21,5 +22,19 @@ int cwaku_host_start(struct cwaku_host *h);
 /* Closes every connection and listener; done runs once all are closed. */
 void cwaku_host_stop(struct cwaku_host *h, void (*done)(void *arg), void *arg);
 void cwaku_host_free(struct cwaku_host *h);
+
+/* Relay (with --relay): each valid message on a subscribed topic. */
+typedef void (*cwaku_host_message_fn)(void *arg, const char *pubsub_topic,
+                                      const struct cwaku_message *m);
+void cwaku_host_set_message_handler(struct cwaku_host *h,
+                                    cwaku_host_message_fn fn, void *arg);
+/* Validates and publishes; *peers: how many peers it went to. */
+int cwaku_host_publish(struct cwaku_host *h, const char *pubsub_topic,
+                       const struct cwaku_message *m, size_t *peers);
+int cwaku_host_subscribe(struct cwaku_host *h, const char *pubsub_topic,
+                         bool subscribe);
+/* NULL without --relay. */
+struct cwaku_relay *cwaku_host_relay(struct cwaku_host *h);
+struct cwaku_peer_store *cwaku_host_peers(struct cwaku_host *h);
 
 #endif

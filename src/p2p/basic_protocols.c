@@ -216,7 +216,7 @@ static void identify_fin(struct cwaku__conn *c, uint64_t stream, void *ctx) {
     if (s->on_identified)
       s->on_identified(c, &m, s->arg);
     cwaku__identify_msg_clear(&m);
-  } else {
+  } else if (p) { /* (no state: the remote ends a stream we answered on) */
     cwaku_log(CWAKU_LOG_DEBUG, "identify", "unreadable identify message");
   }
   drop_state(&s->reading, c, stream);

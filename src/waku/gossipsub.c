@@ -738,6 +738,11 @@ double cwaku__gossipsub_peer_score(const struct cwaku__gossipsub_peer *p) {
   return p->score;
 }
 
+void cwaku__gossipsub_peer_set_idontwant(struct cwaku__gossipsub_peer *p,
+                                         bool yes) {
+  p->idontwant = yes;
+}
+
 /* ---- lifecycle ------------------------------------------------------------
  */
 
@@ -1617,6 +1622,18 @@ bool cwaku__gossipsub_in_mesh(const struct cwaku__gossipsub *g,
                               const struct cwaku__gossipsub_peer *p) {
   long t = find_topic(g, topic, strlen(topic));
   return t >= 0 && plist_has(&g->topics[t].mesh, p);
+}
+
+size_t cwaku__gossipsub_topics(const struct cwaku__gossipsub *g,
+                               const char **out, size_t max) {
+  size_t n = 0;
+  for (size_t t = 0; t < g->n_topics; t++)
+    if (g->topics[t].used && g->topics[t].subscribed) {
+      if (n < max)
+        out[n] = g->topics[t].name;
+      n++;
+    }
+  return n;
 }
 
 size_t cwaku__gossipsub_topic_peers(const struct cwaku__gossipsub *g,

@@ -136,6 +136,10 @@ void *cwaku__gossipsub_peer_arg(const struct cwaku__gossipsub_peer *p);
 const cwaku_peer_id *
 cwaku__gossipsub_peer_id(const struct cwaku__gossipsub_peer *p);
 double cwaku__gossipsub_peer_score(const struct cwaku__gossipsub_peer *p);
+/* The peer understands IDONTWANT (gossipsub v1.2); set by the driver when
+ * it knows, and by the router when the peer sends one. */
+void cwaku__gossipsub_peer_set_idontwant(struct cwaku__gossipsub_peer *p,
+                                         bool yes);
 
 /* One RPC the peer sent (without its length prefix). A malformed RPC is
  * dropped whole and costs the peer a behaviour penalty; the return value
@@ -184,6 +188,10 @@ size_t cwaku__gossipsub_mesh_size(const struct cwaku__gossipsub *g,
 bool cwaku__gossipsub_in_mesh(const struct cwaku__gossipsub *g,
                               const char *topic,
                               const struct cwaku__gossipsub_peer *p);
+/* The topics we subscribe to, up to max (pointers valid until the next
+ * call into the router); returns how many there are. */
+size_t cwaku__gossipsub_topics(const struct cwaku__gossipsub *g,
+                               const char **out, size_t max);
 /* How many peers we know to be subscribed to topic. */
 size_t cwaku__gossipsub_topic_peers(const struct cwaku__gossipsub *g,
                                     const char *topic);
