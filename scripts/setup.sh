@@ -11,6 +11,7 @@ packages=(
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev clang-format
   libsodium-dev libsecp256k1-dev nettle-dev libssl-dev
   libprotobuf-c-dev protobuf-c-compiler libjansson-dev libuv1-dev libwslay-dev
+  libmicrohttpd-dev
 )
 # Any npm will do to fetch the pinned Node.js 22: Debian's, or one that
 # came with a Node.js from elsewhere (whose nodejs package conflicts with

@@ -13,6 +13,7 @@
 #include "cwaku/log.h"
 #include "cwaku/peer_id.h"
 #include "node/host.h"
+#include "node/node_rest.h"
 
 struct node {
   uv_loop_t loop;
@@ -20,6 +21,7 @@ struct node {
   uv_signal_t sigterm;
   int stop_signal;
   struct cwaku_host *host;
+  struct cwaku_node_rest *rest;
 };
 
 static void on_closed(uv_handle_t *h) {
@@ -40,6 +42,8 @@ static void on_signal(uv_signal_t *sig, int signum) {
   n->stop_signal = signum;
   cwaku_log(CWAKU_LOG_NOTICE, "node", "received %s, stopping",
             signum == SIGINT ? "SIGINT" : "SIGTERM");
+  cwaku_node_rest_stop(n->rest);
+  n->rest = NULL;
   cwaku_host_stop(n->host, on_host_stopped, n);
 }
 
@@ -100,6 +104,8 @@ static int run_node(struct cwaku_node_config *cfg) {
               : CWAKU_EKEY;
   if (!r)
     r = cwaku_host_start(n.host);
+  if (!r && cfg->rest)
+    r = cwaku_node_rest_start(&n.rest, &n.loop, n.host, cfg);
   if (r) {
     fprintf(stderr, "cwaku-node: cannot start: %s\n", cwaku_strerror(r));
     cwaku_identity_key_clear(&identity);

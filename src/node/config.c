@@ -4,9 +4,11 @@
 #include <errno.h>
 #include <sodium.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cwaku/encoding.h"
 
@@ -21,6 +23,12 @@ void cwaku_node_config_init(struct cwaku_node_config *cfg) {
   cfg->websocket_port = 8000;
   cfg->max_connections = 50;
   cfg->ip_colocation_limit = 5;
+  cfg->relay = true;
+  cfg->num_shards_in_network = 8;
+  cfg->max_msg_size = CWAKU_MESSAGE_MAX_DEFAULT;
+  strcpy(cfg->rest_address, "127.0.0.1");
+  cfg->rest_port = 8645;
+  cfg->rest_relay_cache_capacity = 50;
 }
 
 void cwaku_node_config_clear(struct cwaku_node_config *cfg) {
@@ -45,6 +53,20 @@ const char *cwaku_node_config_usage(void) {
          "  --max-connections=N  connection limit (default 50)\n"
          "  --ip-colocation-limit=N  peers allowed from one IP (default 5; "
          "0 = no limit)\n"
+         "  --relay=BOOL         enable relay (default true)\n"
+         "  --content-topic=TOPIC  content topic to subscribe to "
+         "(autosharded); repeatable\n"
+         "  --num-shards-in-network=N  shards in the network, for "
+         "autosharding (default 8; 0 = off)\n"
+         "  --max-msg-size=SIZE  largest message: bytes, or with B, KB, "
+         "KiB, MB, MiB (default 150KiB)\n"
+         "  --rest=BOOL          enable the REST API (default false)\n"
+         "  --rest-address=IP    REST listening address (default "
+         "127.0.0.1)\n"
+         "  --rest-port=N        REST port (default 8645; 0 = any free "
+         "port)\n"
+         "  --rest-relay-cache-capacity=N  relay messages the REST API "
+         "keeps per topic (default 50)\n"
          "  --config-file=PATH   TOML file with the same keys\n"
          "  --version            print the version and exit\n"
          "  --help               print this help and exit\n";
@@ -72,9 +94,30 @@ static int parse_bool(const char *text, bool *out) {
   return 0;
 }
 
+static const struct {
+  const char *name;
+  size_t offset;
+} bool_flags[] = {
+    {"websocket-support",
+     offsetof(struct cwaku_node_config, websocket_support)},
+    {"test-echo", offsetof(struct cwaku_node_config, test_echo)},
+    {"relay", offsetof(struct cwaku_node_config, relay)},
+    {"rest", offsetof(struct cwaku_node_config, rest)},
+};
+
+/* The field of a boolean flag; NULL when name is not one. */
+static bool *bool_field(struct cwaku_node_config *cfg, const char *name) {
+  for (size_t i = 0; i < sizeof bool_flags / sizeof bool_flags[0]; i++)
+    if (strcmp(name, bool_flags[i].name) == 0)
+      return (bool *)((char *)cfg + bool_flags[i].offset);
+  return NULL;
+}
+
 static bool is_bool_flag(const char *name) {
-  return strcmp(name, "websocket-support") == 0 ||
-         strcmp(name, "test-echo") == 0;
+  for (size_t i = 0; i < sizeof bool_flags / sizeof bool_flags[0]; i++)
+    if (strcmp(name, bool_flags[i].name) == 0)
+      return true;
+  return false;
 }
 
 static int parse_uint(const char *text, uint64_t max, uint64_t *out) {
@@ -86,6 +129,53 @@ static int parse_uint(const char *text, uint64_t max, uint64_t *out) {
   if (errno || *end || v > max)
     return CWAKU_ECONFIG;
   *out = v;
+  return 0;
+}
+
+static bool blank(char c) {
+  return c == ' ' || c == '\t';
+}
+
+int cwaku_node_config_parse_size(size_t *out, const char *text) {
+  const char *p = text;
+  while (blank(*p))
+    p++;
+  if (*p < '0' || *p > '9')
+    return CWAKU_ECONFIG;
+  uint64_t whole = 0, frac = 0, scale = 1;
+  for (; *p >= '0' && *p <= '9'; p++) {
+    if (whole > ((uint64_t)1 << 40))
+      return CWAKU_ECONFIG;
+    whole = whole * 10 + (uint64_t)(*p - '0');
+  }
+  if (*p == '.' || *p == ',') {
+    for (p++; *p >= '0' && *p <= '9'; p++)
+      if (scale < 1000000000) {
+        frac = frac * 10 + (uint64_t)(*p - '0');
+        scale *= 10;
+      }
+  }
+  while (blank(*p))
+    p++;
+  size_t n = strlen(p);
+  while (n > 0 && blank(p[n - 1]))
+    n--;
+  /* nwaku parseMsgSize: B, KB = 1000, KiB = 1024; MB and MiB besides. */
+  static const struct {
+    const char *unit;
+    uint64_t mult;
+  } units[] = {{"", 1},       {"b", 1},        {"kb", 1000},
+               {"kib", 1024}, {"mb", 1000000}, {"mib", 1048576}};
+  uint64_t mult = 0;
+  for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+    if (strlen(units[i].unit) == n && strncasecmp(p, units[i].unit, n) == 0)
+      mult = units[i].mult;
+  if (mult == 0)
+    return CWAKU_ECONFIG;
+  uint64_t v = whole * mult + frac * mult / scale;
+  if (v == 0 || v > CWAKU_CONFIG_MAX_MSG_SIZE_LIMIT)
+    return CWAKU_ECONFIG;
+  *out = (size_t)v;
   return 0;
 }
 
@@ -137,15 +227,59 @@ static int apply(struct cwaku_node_config *cfg, char *err, size_t errcap,
                   "listen-address must be an IPv4 or IPv6 address, got '%s'",
                   value);
     strcpy(cfg->listen_address, value);
+  } else if (strcmp(name, "rest-address") == 0) {
+    unsigned char addr[16];
+    if (strlen(value) >= sizeof cfg->rest_address ||
+        (inet_pton(AF_INET, value, addr) != 1 &&
+         inet_pton(AF_INET6, value, addr) != 1))
+      return fail(err, errcap, CWAKU_ECONFIG,
+                  "rest-address must be an IPv4 or IPv6 address, got '%s'",
+                  value);
+    strcpy(cfg->rest_address, value);
   } else if (strcmp(name, "tcp-port") == 0 ||
-             strcmp(name, "websocket-port") == 0) {
+             strcmp(name, "websocket-port") == 0 ||
+             strcmp(name, "rest-port") == 0) {
     if (parse_uint(value, 0xffff, &v))
       return fail(err, errcap, CWAKU_ECONFIG, "%s must be 0..65535, got '%s'",
                   name, value);
     if (name[0] == 't')
       cfg->tcp_port = (uint16_t)v;
-    else
+    else if (name[0] == 'w')
       cfg->websocket_port = (uint16_t)v;
+    else
+      cfg->rest_port = (uint16_t)v;
+  } else if (strcmp(name, "rest-relay-cache-capacity") == 0) {
+    if (parse_uint(value, 1000000, &v) || v == 0)
+      return fail(err, errcap, CWAKU_ECONFIG,
+                  "rest-relay-cache-capacity must be 1..1000000, got '%s'",
+                  value);
+    cfg->rest_relay_cache_capacity = (uint32_t)v;
+  } else if (strcmp(name, "num-shards-in-network") == 0) {
+    if (parse_uint(value, CWAKU_SHARDS_PER_CLUSTER, &v))
+      return fail(err, errcap, CWAKU_ECONFIG,
+                  "num-shards-in-network must be 0..1024, got '%s'", value);
+    cfg->num_shards_in_network = (uint32_t)v;
+  } else if (strcmp(name, "max-msg-size") == 0) {
+    if (cwaku_node_config_parse_size(&cfg->max_msg_size, value))
+      return fail(err, errcap, CWAKU_ECONFIG,
+                  "max-msg-size must be a size such as 150KiB, 1MiB or "
+                  "1500 B (at most 1GiB), got '%s'",
+                  value);
+  } else if (strcmp(name, "content-topic") == 0) {
+    struct cwaku_content_topic ct;
+    const char *why = NULL;
+    if (strlen(value) >= CWAKU_CONFIG_TOPIC_TEXT_MAX ||
+        cwaku_content_topic_parse(&ct, value, &why) != 0)
+      return fail(err, errcap, CWAKU_ECONFIG,
+                  "content-topic '%s' is not a content topic: %s", value,
+                  why ? why : "too long");
+    for (size_t i = 0; i < cfg->num_content_topics; i++)
+      if (strcmp(cfg->content_topics[i], value) == 0)
+        return 0;
+    if (cfg->num_content_topics == CWAKU_CONFIG_MAX_CONTENT_TOPICS)
+      return fail(err, errcap, CWAKU_ECONFIG, "at most %d content-topics",
+                  CWAKU_CONFIG_MAX_CONTENT_TOPICS);
+    strcpy(cfg->content_topics[cfg->num_content_topics++], value);
   } else if (strcmp(name, "max-connections") == 0) {
     if (parse_uint(value, 100000, &v) || v == 0)
       return fail(err, errcap, CWAKU_ECONFIG,
@@ -156,14 +290,9 @@ static int apply(struct cwaku_node_config *cfg, char *err, size_t errcap,
       return fail(err, errcap, CWAKU_ECONFIG,
                   "ip-colocation-limit must be 0..100000, got '%s'", value);
     cfg->ip_colocation_limit = (uint32_t)v;
-  } else if (is_bool_flag(name)) {
-    bool b;
-    if (parse_bool(value, &b))
+  } else if (bool_field(cfg, name)) {
+    if (parse_bool(value, bool_field(cfg, name)))
       return fail(err, errcap, CWAKU_ECONFIG, "%s must be true or false", name);
-    if (name[0] == 'w')
-      cfg->websocket_support = b;
-    else
-      cfg->test_echo = b;
   } else if (strcmp(name, "staticnode") == 0) {
     uint8_t bin[CWAKU_MULTIADDR_MAX_BYTES];
     size_t binlen = sizeof bin;
@@ -395,9 +524,10 @@ int cwaku_node_config_parse_args(struct cwaku_node_config *cfg, char *err,
     if (r)
       return r;
   }
-  /* Pass 2: everything else. Shards named on the command line replace
-   * those of the file rather than adding to them. */
-  bool cli_shards = false, cli_staticnodes = false;
+  /* Pass 2: everything else. Shards, static nodes and content topics
+   * named on the command line replace those of the file rather than
+   * adding to them. */
+  bool cli_shards = false, cli_staticnodes = false, cli_topics = false;
   for (int i = 1; i < argc; i++) {
     i = split_flag(i, argc, argv, name, sizeof name, &value);
     if (strcmp(name, "config-file") == 0)
@@ -409,6 +539,10 @@ int cwaku_node_config_parse_args(struct cwaku_node_config *cfg, char *err,
     if (strcmp(name, "staticnode") == 0 && !cli_staticnodes) {
       cli_staticnodes = true;
       cfg->num_staticnodes = 0;
+    }
+    if (strcmp(name, "content-topic") == 0 && !cli_topics) {
+      cli_topics = true;
+      cfg->num_content_topics = 0;
     }
     if (strcmp(name, "help") == 0) {
       cfg->show_help = true;

@@ -85,6 +85,7 @@ struct cwaku_host {
   struct cwaku_peer_store *peers;
   uv_timer_t keepalive;
   uint8_t listen_bin[2][64];
+  char listen_text[2][CWAKU_CONFIG_ADDR_TEXT_MAX];
   struct cwaku__bytes listen_addrs[2];
   size_t n_listen;
   bool stopping;
@@ -426,8 +427,10 @@ static void print_listen(struct cwaku_host *h, uint16_t port, bool ws) {
   h->listen_addrs[h->n_listen].len = len;
   h->n_listen++;
   cwaku__identify_service_set_addrs(h->identify, h->listen_addrs, h->n_listen);
-  printf("Listening on /%s/%s/tcp/%u%s/p2p/%s\n", v6 ? "ip6" : "ip4",
-         h->cfg->listen_address, port, ws ? "/ws" : "", h->peer_text);
+  snprintf(h->listen_text[h->n_listen - 1], sizeof h->listen_text[0],
+           "/%s/%s/tcp/%u%s/p2p/%s", v6 ? "ip6" : "ip4", h->cfg->listen_address,
+           port, ws ? "/ws" : "", h->peer_text);
+  printf("Listening on %s\n", h->listen_text[h->n_listen - 1]);
 }
 
 /* ---- dialing the static peers ------------------------------------------- */
@@ -681,6 +684,13 @@ struct cwaku_relay *cwaku_host_relay(struct cwaku_host *h) {
 
 struct cwaku_peer_store *cwaku_host_peers(struct cwaku_host *h) {
   return h->peers;
+}
+
+size_t cwaku_host_listen_addresses(const struct cwaku_host *h, const char **out,
+                                   size_t max) {
+  for (size_t i = 0; i < h->n_listen && i < max; i++)
+    out[i] = h->listen_text[i];
+  return h->n_listen;
 }
 
 int cwaku_host_publish(struct cwaku_host *h, const char *pubsub_topic,

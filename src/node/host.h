@@ -36,5 +36,8 @@ int cwaku_host_subscribe(struct cwaku_host *h, const char *pubsub_topic,
 /* NULL without --relay. */
 struct cwaku_relay *cwaku_host_relay(struct cwaku_host *h);
 struct cwaku_peer_store *cwaku_host_peers(struct cwaku_host *h);
+/* The "Listening on" addresses (with /p2p/), up to max; returns how many. */
+size_t cwaku_host_listen_addresses(const struct cwaku_host *h, const char **out,
+                                   size_t max);
 
 #endif

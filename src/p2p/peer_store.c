@@ -119,3 +119,10 @@ bool cwaku_peer_supports(const struct cwaku_peer *p, const char *protocol) {
       return true;
   return false;
 }
+
+void cwaku_peer_store_foreach(const struct cwaku_peer_store *ps,
+                              void (*fn)(const struct cwaku_peer *p, void *arg),
+                              void *arg) {
+  for (size_t i = 0; i < ps->n; i++)
+    fn(&ps->peers[i], arg);
+}

@@ -52,6 +52,10 @@ struct cwaku_peer *cwaku_peer_store_upsert(struct cwaku_peer_store *ps,
 struct cwaku_peer *cwaku_peer_store_get(struct cwaku_peer_store *ps,
                                         const cwaku_peer_id *id);
 size_t cwaku_peer_store_count(const struct cwaku_peer_store *ps);
+/* Calls fn for every peer known (the store must not change meanwhile). */
+void cwaku_peer_store_foreach(const struct cwaku_peer_store *ps,
+                              void (*fn)(const struct cwaku_peer *p, void *arg),
+                              void *arg);
 
 /* Adds an address (binary multiaddr) unless known; oldest out when full. */
 void cwaku_peer_add_addr(struct cwaku_peer *p, const uint8_t *addr, size_t len);
