@@ -1,5 +1,10 @@
 #include "cwaku/error.h"
 
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "text.h"
+
 const char *cwaku_strerror(int err) {
   switch (err) {
 #define CWAKU__ERR_TEXT(name, value, text)                                     \
@@ -20,4 +25,14 @@ const char *cwaku_errname(int err) {
 #undef CWAKU__ERR_NAME
   }
   return "CWAKU_EUNKNOWN";
+}
+
+int cwaku__errorf(char *err, size_t errcap, int code, const char *fmt, ...) {
+  if (err && errcap) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errcap, fmt, ap);
+    va_end(ap);
+  }
+  return code;
 }

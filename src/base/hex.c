@@ -1,6 +1,7 @@
 #include <string.h>
 
 #include "cwaku/encoding.h"
+#include "text.h"
 
 static const char hex_digits[] = "0123456789abcdef";
 
@@ -17,7 +18,7 @@ int cwaku_hex_encode(char *out, size_t *outlen, const uint8_t *in,
   return 0;
 }
 
-static int hex_value(char c) {
+int cwaku__hex_digit(int c) {
   if (c >= '0' && c <= '9')
     return c - '0';
   if (c >= 'a' && c <= 'f')
@@ -38,7 +39,7 @@ int cwaku_hex_decode(uint8_t *out, size_t *outlen, const char *in,
   if (*outlen < inlen / 2)
     return CWAKU_ETOOBIG;
   for (size_t i = 0; i < inlen / 2; i++) {
-    int hi = hex_value(in[2 * i]), lo = hex_value(in[2 * i + 1]);
+    int hi = cwaku__hex_digit(in[2 * i]), lo = cwaku__hex_digit(in[2 * i + 1]);
     if (hi < 0 || lo < 0)
       return CWAKU_EENCODING;
     out[i] = (uint8_t)(hi << 4 | lo);

@@ -1,3 +1,4 @@
+#include "base/text.h"
 #include "cwaku/config.h"
 
 #include <arpa/inet.h>
@@ -70,18 +71,6 @@ const char *cwaku_node_config_usage(void) {
          "  --config-file=PATH   TOML file with the same keys\n"
          "  --version            print the version and exit\n"
          "  --help               print this help and exit\n";
-}
-
-static int fail(char *err, size_t errcap, int code, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int fail(char *err, size_t errcap, int code, const char *fmt, ...) {
-  if (err && errcap) {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errcap, fmt, ap);
-    va_end(ap);
-  }
-  return code;
 }
 
 static int parse_bool(const char *text, bool *out) {
@@ -204,44 +193,45 @@ static int apply(struct cwaku_node_config *cfg, char *err, size_t errcap,
         cwaku_hex_decode(cfg->nodekey.data, &n, value, strlen(value)) != 0 ||
         n != CWAKU_SECKEY_BYTES || !cwaku_seckey_is_valid(&cfg->nodekey)) {
       cwaku_node_config_clear(cfg);
-      return fail(err, errcap, CWAKU_ECONFIG,
-                  "nodekey must be 64 hex digits of a valid secp256k1 key");
+      return cwaku__errorf(
+          err, errcap, CWAKU_ECONFIG,
+          "nodekey must be 64 hex digits of a valid secp256k1 key");
     }
     cfg->has_nodekey = true;
   } else if (strcmp(name, "cluster-id") == 0) {
     if (parse_uint(value, 0xffff, &v))
-      return fail(err, errcap, CWAKU_ECONFIG,
-                  "cluster-id must be 0..65535, got '%s'", value);
+      return cwaku__errorf(err, errcap, CWAKU_ECONFIG,
+                           "cluster-id must be 0..65535, got '%s'", value);
     cfg->cluster_id = (uint16_t)v;
   } else if (strcmp(name, "shard") == 0) {
     if (parse_uint(value, CWAKU_SHARDS_PER_CLUSTER - 1, &v))
-      return fail(err, errcap, CWAKU_ECONFIG, "shard must be 0..1023, got '%s'",
-                  value);
+      return cwaku__errorf(err, errcap, CWAKU_ECONFIG,
+                           "shard must be 0..1023, got '%s'", value);
     add_shard(cfg, (uint16_t)v);
   } else if (strcmp(name, "listen-address") == 0) {
     unsigned char addr[16];
     if (strlen(value) >= sizeof cfg->listen_address ||
         (inet_pton(AF_INET, value, addr) != 1 &&
          inet_pton(AF_INET6, value, addr) != 1))
-      return fail(err, errcap, CWAKU_ECONFIG,
-                  "listen-address must be an IPv4 or IPv6 address, got '%s'",
-                  value);
+      return cwaku__errorf(
+          err, errcap, CWAKU_ECONFIG,
+          "listen-address must be an IPv4 or IPv6 address, got '%s'", value);
     strcpy(cfg->listen_address, value);
   } else if (strcmp(name, "rest-address") == 0) {
     unsigned char addr[16];
     if (strlen(value) >= sizeof cfg->rest_address ||
         (inet_pton(AF_INET, value, addr) != 1 &&
          inet_pton(AF_INET6, value, addr) != 1))
-      return fail(err, errcap, CWAKU_ECONFIG,
-                  "rest-address must be an IPv4 or IPv6 address, got '%s'",
-                  value);
+      return cwaku__errorf(
+          err, errcap, CWAKU_ECONFIG,
+          "rest-address must be an IPv4 or IPv6 address, got '%s'", value);
     strcpy(cfg->rest_address, value);
   } else if (strcmp(name, "tcp-port") == 0 ||
              strcmp(name, "websocket-port") == 0 ||
              strcmp(name, "rest-port") == 0) {
     if (parse_uint(value, 0xffff, &v))
-      return fail(err, errcap, CWAKU_ECONFIG, "%s must be 0..65535, got '%s'",
-                  name, value);
+      return cwaku__errorf(err, errcap, CWAKU_ECONFIG,
+                           "%s must be 0..65535, got '%s'", name, value);
     if (name[0] == 't')
       cfg->tcp_port = (uint16_t)v;
     else if (name[0] == 'w')
@@ -250,67 +240,76 @@ static int apply(struct cwaku_node_config *cfg, char *err, size_t errcap,
       cfg->rest_port = (uint16_t)v;
   } else if (strcmp(name, "rest-relay-cache-capacity") == 0) {
     if (parse_uint(value, 1000000, &v) || v == 0)
-      return fail(err, errcap, CWAKU_ECONFIG,
-                  "rest-relay-cache-capacity must be 1..1000000, got '%s'",
-                  value);
+      return cwaku__errorf(
+          err, errcap, CWAKU_ECONFIG,
+          "rest-relay-cache-capacity must be 1..1000000, got '%s'", value);
     cfg->rest_relay_cache_capacity = (uint32_t)v;
   } else if (strcmp(name, "num-shards-in-network") == 0) {
     if (parse_uint(value, CWAKU_SHARDS_PER_CLUSTER, &v))
-      return fail(err, errcap, CWAKU_ECONFIG,
-                  "num-shards-in-network must be 0..1024, got '%s'", value);
+      return cwaku__errorf(err, errcap, CWAKU_ECONFIG,
+                           "num-shards-in-network must be 0..1024, got '%s'",
+                           value);
     cfg->num_shards_in_network = (uint32_t)v;
   } else if (strcmp(name, "max-msg-size") == 0) {
     if (cwaku_node_config_parse_size(&cfg->max_msg_size, value))
-      return fail(err, errcap, CWAKU_ECONFIG,
-                  "max-msg-size must be a size such as 150KiB, 1MiB or "
-                  "1500 B (at most 1GiB), got '%s'",
-                  value);
+      return cwaku__errorf(
+          err, errcap, CWAKU_ECONFIG,
+          "max-msg-size must be a size such as 150KiB, 1MiB or "
+          "1500 B (at most 1GiB), got '%s'",
+          value);
   } else if (strcmp(name, "content-topic") == 0) {
     struct cwaku_content_topic ct;
     const char *why = NULL;
     if (strlen(value) >= CWAKU_CONFIG_TOPIC_TEXT_MAX ||
         cwaku_content_topic_parse(&ct, value, &why) != 0)
-      return fail(err, errcap, CWAKU_ECONFIG,
-                  "content-topic '%s' is not a content topic: %s", value,
-                  why ? why : "too long");
+      return cwaku__errorf(err, errcap, CWAKU_ECONFIG,
+                           "content-topic '%s' is not a content topic: %s",
+                           value, why ? why : "too long");
     for (size_t i = 0; i < cfg->num_content_topics; i++)
       if (strcmp(cfg->content_topics[i], value) == 0)
         return 0;
     if (cfg->num_content_topics == CWAKU_CONFIG_MAX_CONTENT_TOPICS)
-      return fail(err, errcap, CWAKU_ECONFIG, "at most %d content-topics",
-                  CWAKU_CONFIG_MAX_CONTENT_TOPICS);
+      return cwaku__errorf(err, errcap, CWAKU_ECONFIG,
+                           "at most %d content-topics",
+                           CWAKU_CONFIG_MAX_CONTENT_TOPICS);
     strcpy(cfg->content_topics[cfg->num_content_topics++], value);
   } else if (strcmp(name, "max-connections") == 0) {
     if (parse_uint(value, 100000, &v) || v == 0)
-      return fail(err, errcap, CWAKU_ECONFIG,
-                  "max-connections must be 1..100000, got '%s'", value);
+      return cwaku__errorf(err, errcap, CWAKU_ECONFIG,
+                           "max-connections must be 1..100000, got '%s'",
+                           value);
     cfg->max_connections = (uint32_t)v;
   } else if (strcmp(name, "ip-colocation-limit") == 0) {
     if (parse_uint(value, 100000, &v))
-      return fail(err, errcap, CWAKU_ECONFIG,
-                  "ip-colocation-limit must be 0..100000, got '%s'", value);
+      return cwaku__errorf(err, errcap, CWAKU_ECONFIG,
+                           "ip-colocation-limit must be 0..100000, got '%s'",
+                           value);
     cfg->ip_colocation_limit = (uint32_t)v;
   } else if (bool_field(cfg, name)) {
     if (parse_bool(value, bool_field(cfg, name)))
-      return fail(err, errcap, CWAKU_ECONFIG, "%s must be true or false", name);
+      return cwaku__errorf(err, errcap, CWAKU_ECONFIG,
+                           "%s must be true or false", name);
   } else if (strcmp(name, "staticnode") == 0) {
     uint8_t bin[CWAKU_MULTIADDR_MAX_BYTES];
     size_t binlen = sizeof bin;
     if (cwaku_multiaddr_from_string(bin, &binlen, value) != 0 ||
         !strstr(value, "/p2p/") || strlen(value) >= CWAKU_CONFIG_ADDR_TEXT_MAX)
-      return fail(err, errcap, CWAKU_ECONFIG,
-                  "staticnode must be a multiaddr ending in /p2p/<peer id>, "
-                  "got '%s'",
-                  value);
+      return cwaku__errorf(
+          err, errcap, CWAKU_ECONFIG,
+          "staticnode must be a multiaddr ending in /p2p/<peer id>, "
+          "got '%s'",
+          value);
     if (cfg->num_staticnodes == CWAKU_CONFIG_MAX_STATICNODES)
-      return fail(err, errcap, CWAKU_ECONFIG, "at most %d staticnodes",
-                  CWAKU_CONFIG_MAX_STATICNODES);
+      return cwaku__errorf(err, errcap, CWAKU_ECONFIG, "at most %d staticnodes",
+                           CWAKU_CONFIG_MAX_STATICNODES);
     strcpy(cfg->staticnodes[cfg->num_staticnodes++], value);
   } else if (strcmp(name, "log-level") == 0) {
     if (cwaku_log_level_parse(&cfg->log_level, value))
-      return fail(err, errcap, CWAKU_ECONFIG, "unknown log-level '%s'", value);
+      return cwaku__errorf(err, errcap, CWAKU_ECONFIG, "unknown log-level '%s'",
+                           value);
   } else {
-    return fail(err, errcap, CWAKU_ECONFIG, "unknown option '%s'", name);
+    return cwaku__errorf(err, errcap, CWAKU_ECONFIG, "unknown option '%s'",
+                         name);
   }
   return 0;
 }
@@ -395,15 +394,15 @@ static int parse_toml(struct cwaku_node_config *cfg, char *err, size_t errcap,
     size_t n = 0;
     while (*c.p && strchr(" \t=\r\n#", *c.p) == NULL) {
       if (n + 1 >= sizeof key)
-        return fail(err, errcap, CWAKU_ECONFIG, "line %d: key too long",
-                    c.line);
+        return cwaku__errorf(err, errcap, CWAKU_ECONFIG,
+                             "line %d: key too long", c.line);
       key[n++] = *c.p++;
     }
     key[n] = 0;
     skip_blank(&c);
     if (n == 0 || *c.p != '=')
-      return fail(err, errcap, CWAKU_ECONFIG, "line %d: expected key = value",
-                  c.line);
+      return cwaku__errorf(err, errcap, CWAKU_ECONFIG,
+                           "line %d: expected key = value", c.line);
     c.p++;
     skip_blank(&c);
     int r;
@@ -416,20 +415,21 @@ static int parse_toml(struct cwaku_node_config *cfg, char *err, size_t errcap,
           break;
         }
         if (toml_scalar(&c, val, valcap))
-          return fail(err, errcap, CWAKU_ECONFIG, "line %d: bad array value",
-                      c.line);
+          return cwaku__errorf(err, errcap, CWAKU_ECONFIG,
+                               "line %d: bad array value", c.line);
         if ((r = apply(cfg, err, errcap, key, val)) != 0)
           return r;
         skip_space(&c);
         if (*c.p == ',')
           c.p++;
         else if (*c.p != ']')
-          return fail(err, errcap, CWAKU_ECONFIG, "line %d: expected , or ]",
-                      c.line);
+          return cwaku__errorf(err, errcap, CWAKU_ECONFIG,
+                               "line %d: expected , or ]", c.line);
       }
     } else {
       if (toml_scalar(&c, val, valcap))
-        return fail(err, errcap, CWAKU_ECONFIG, "line %d: bad value", c.line);
+        return cwaku__errorf(err, errcap, CWAKU_ECONFIG, "line %d: bad value",
+                             c.line);
       if ((r = apply(cfg, err, errcap, key, val)) != 0)
         return r;
     }
@@ -438,8 +438,8 @@ static int parse_toml(struct cwaku_node_config *cfg, char *err, size_t errcap,
       while (*c.p && *c.p != '\n')
         c.p++;
     if (*c.p && *c.p != '\n' && *c.p != '\r')
-      return fail(err, errcap, CWAKU_ECONFIG,
-                  "line %d: unexpected text after the value", c.line);
+      return cwaku__errorf(err, errcap, CWAKU_ECONFIG,
+                           "line %d: unexpected text after the value", c.line);
   }
 }
 
@@ -505,19 +505,20 @@ int cwaku_node_config_parse_args(struct cwaku_node_config *cfg, char *err,
   /* Pass 1: the config file, so that flags override it. */
   for (int i = 1; i < argc; i++) {
     if (strncmp(argv[i], "--", 2) != 0)
-      return fail(err, errcap, CWAKU_ECONFIG, "unexpected argument '%s'",
-                  argv[i]);
+      return cwaku__errorf(err, errcap, CWAKU_ECONFIG,
+                           "unexpected argument '%s'", argv[i]);
     int last = split_flag(i, argc, argv, name, sizeof name, &value);
     if (last < 0)
-      return fail(err, errcap, CWAKU_ECONFIG, "--%s needs a value", name);
+      return cwaku__errorf(err, errcap, CWAKU_ECONFIG, "--%s needs a value",
+                           name);
     i = last;
     if (strcmp(name, "config-file") != 0)
       continue;
     char *text;
     int r = read_file(&text, value);
     if (r)
-      return fail(err, errcap, r, "cannot read config file '%s': %s", value,
-                  cwaku_strerror(r));
+      return cwaku__errorf(err, errcap, r, "cannot read config file '%s': %s",
+                           value, cwaku_strerror(r));
     r = cwaku_node_config_parse_toml(cfg, err, errcap, text);
     sodium_memzero(text, strlen(text)); /* may hold the node key */
     free(text);

@@ -12,6 +12,7 @@
 #include "p2p/basic_protocols.h"
 #include "p2p/connection.h"
 #include "p2p/peer_store.h"
+#include "waku/metadata.h"
 #include "waku/relay.h"
 
 #define DIAL_TIMEOUT_MS 10000
@@ -21,6 +22,9 @@
  * every 10 s too), which also measures latency for the peer store. */
 #define KEEPALIVE_MS 10000
 #define PEER_STORE_CAPACITY 1000
+/* A peer must answer our metadata request within this (nwaku dials with a
+ * 10 s timeout too). */
+#define METADATA_TIMEOUT_NS (10 * 1000000000ull)
 
 struct host_conn;
 
@@ -50,10 +54,11 @@ struct host_conn {
   struct cwaku__pipe *pipe;
   struct cwaku__conn *conn;
   struct cwaku__conn_config cfg;
-  struct static_peer *sp; /* when this connection is to a static peer */
-  bool engine_closed;     /* the engine ended; close the pipe */
-  bool paused;            /* reading stopped until the output drains */
-  bool bad;               /* relay graylisted the peer: close soon */
+  struct static_peer *sp;        /* when this connection is to a static peer */
+  bool engine_closed;            /* the engine ended; close the pipe */
+  bool paused;                   /* reading stopped until the output drains */
+  bool bad;                      /* relay graylisted the peer: close soon */
+  uint64_t metadata_deadline_ns; /* a metadata answer is due by then */
 };
 
 struct cwaku_host {
@@ -76,6 +81,7 @@ struct cwaku_host {
   size_t n_handlers;
   const char *protocol_ids[8];
   struct cwaku_relay *relay;
+  struct cwaku__metadata_service *metadata;
   uv_timer_t heartbeat;
   cwaku_host_message_fn on_message;
   void *on_message_arg;
@@ -125,6 +131,10 @@ static void flush(struct host_conn *hc) {
  * never stop reading: their windows bound what a peer can send, and two
  * nodes that each stopped reading while sending would wait forever. */
 static void after_engine_call(struct host_conn *hc) {
+  if (hc->bad && !hc->engine_closed) {
+    hc->bad = false;
+    cwaku__conn_close(hc->conn, CWAKU_EINVAL);
+  }
   flush(hc);
   if (hc->engine_closed) {
     hc->pipe->ops->close(hc->pipe, 0); /* orderly: queued bytes go out */
@@ -147,10 +157,6 @@ static void flush_all(struct cwaku_host *h) {
   for (struct host_conn *hc = h->conns; hc; hc = hc->next) {
     if (hc->engine_closed)
       continue;
-    if (hc->bad) {
-      hc->bad = false;
-      cwaku__conn_close(hc->conn, CWAKU_EINVAL);
-    }
     after_engine_call(hc);
   }
 }
@@ -172,6 +178,7 @@ static void pipe_closed(struct cwaku__pipe *p, int err, void *arg) {
     hc->sp->connected = false;
     schedule_redial(hc->sp);
   }
+  cwaku__metadata_service_forget(h->metadata, hc->conn);
   cwaku__conn_free(hc->conn);
   free(hc);
   maybe_stopped(h);
@@ -261,6 +268,8 @@ static void conn_ready(struct cwaku__conn *c, void *arg) {
       cwaku_peer_add_addr(p, hc->pipe->remote_addr, hc->pipe->remote_addr_len);
   }
   cwaku__identify_request(hc->host->identify, c);
+  if (cwaku__metadata_request(hc->host->metadata, c) == 0)
+    hc->metadata_deadline_ns = now_ns() + METADATA_TIMEOUT_NS;
   if (hc->host->relay) {
     size_t n = ip_part(hc->pipe->remote_addr, hc->pipe->remote_addr_len);
     cwaku_relay_conn_ready(hc->host->relay, c, hc->pipe->outbound,
@@ -536,6 +545,12 @@ static void on_keepalive(uv_timer_t *t) {
   for (struct host_conn *hc = h->conns; hc; hc = hc->next) {
     if (hc->engine_closed || cwaku__conn_state(hc->conn) != CWAKU__CONN_READY)
       continue;
+    if (hc->metadata_deadline_ns && now_ns() > hc->metadata_deadline_ns) {
+      cwaku_log(CWAKU_LOG_DEBUG, "metadata", "no answer in time: closing");
+      cwaku__conn_close(hc->conn, CWAKU_EIO);
+      after_engine_call(hc);
+      continue;
+    }
     cwaku__conn_ping(hc->conn, now_ns()); /* mplex: unsupported, fine */
     after_engine_call(hc);
   }
@@ -598,6 +613,63 @@ static int parse_static(struct static_peer *sp, const char *text) {
            kinds[k].family == AF_INET6 && !kinds[k].dns ? "[%s]:%u" : "%s:%u",
            host, port);
   return 0;
+}
+
+/* ---- metadata ----------------------------------------------------------- */
+
+/* 64/WAKU2-NETWORK and nwaku's peer manager: a peer on another cluster, or
+ * one that names none, or whose answer is broken, is disconnected. A peer
+ * that does not speak the protocol at all ("na": plain libp2p tools) is
+ * kept, unlike nwaku; it simply has no shards on record. */
+static void on_metadata(struct cwaku__conn *c, int err, uint32_t cluster,
+                        bool has_cluster, const uint16_t *shards,
+                        size_t n_shards, void *arg) {
+  struct cwaku_host *h = arg;
+  struct host_conn *hc = cwaku__conn_arg(c);
+  hc->metadata_deadline_ns = 0;
+  char peer[CWAKU_PEER_ID_STRING_MAX];
+  format_peer(peer, sizeof peer, cwaku__conn_remote_peer(c));
+  if (err == CWAKU_EUNSUPPORTED) {
+    cwaku_log(CWAKU_LOG_DEBUG, "metadata", "%s does not speak metadata", peer);
+    return;
+  }
+  int why =
+      err ? err
+          : cwaku__metadata_check(h->cfg->cluster_id, has_cluster, cluster);
+  if (why) {
+    cwaku_log(CWAKU_LOG_INFO, "metadata",
+              "disconnecting %s: %s (its cluster %s%u, ours %u)", peer,
+              err ? "no valid answer" : "cluster mismatch",
+              has_cluster ? "" : "none, ", has_cluster ? cluster : 0,
+              h->cfg->cluster_id);
+    hc->bad = true; /* closed after this engine call */
+    return;
+  }
+  const cwaku_peer_id *id = cwaku__conn_remote_peer(c);
+  struct cwaku_peer *p = id ? cwaku_peer_store_get(h->peers, id) : NULL;
+  if (p) {
+    p->has_cluster = has_cluster;
+    p->cluster = cluster;
+    p->n_shards =
+        n_shards < CWAKU_PEER_MAX_SHARDS ? n_shards : CWAKU_PEER_MAX_SHARDS;
+    memcpy(p->shards, shards, p->n_shards * sizeof *shards);
+  }
+}
+
+/* Our shards for metadata: those relay joined. */
+static void update_metadata_shards(struct cwaku_host *h) {
+  uint16_t shards[256];
+  size_t n = 0;
+  const char *topics[256];
+  size_t nt = h->relay ? cwaku_relay_topics(h->relay, topics, 256) : 0;
+  for (size_t i = 0; i < nt && i < 256; i++) {
+    uint16_t cluster, shard;
+    if (cwaku_static_shard_parse(&cluster, &shard, topics[i]) == 0 &&
+        cluster == h->cfg->cluster_id)
+      shards[n++] = shard;
+  }
+  if (cwaku__metadata_service_set_shards(h->metadata, shards, n) != 0)
+    cwaku_log(CWAKU_LOG_WARN, "metadata", "too many shards to announce");
 }
 
 /* ---- relay -------------------------------------------------------------- */
@@ -708,6 +780,7 @@ int cwaku_host_subscribe(struct cwaku_host *h, const char *pubsub_topic,
     return CWAKU_EUNSUPPORTED;
   int r = subscribe ? cwaku_relay_subscribe(h->relay, pubsub_topic, now_ns())
                     : cwaku_relay_unsubscribe(h->relay, pubsub_topic, now_ns());
+  update_metadata_shards(h);
   flush_all(h);
   return r;
 }
@@ -747,6 +820,7 @@ int cwaku_host_new(struct cwaku_host **out, uv_loop_t *loop,
     h->protocol_ids[nprotos++] = CWAKU_ECHO_PROTOCOL;
   if (cfg->relay)
     h->protocol_ids[nprotos++] = CWAKU_RELAY_PROTOCOL;
+  h->protocol_ids[nprotos++] = CWAKU_METADATA_PROTOCOL;
   struct cwaku__identify_info info = {
       .protocol_version = "ipfs/0.1.0",
       .agent_version = h->agent,
@@ -773,6 +847,14 @@ int cwaku_host_new(struct cwaku_host **out, uv_loop_t *loop,
       return r;
     }
   }
+
+  r = cwaku__metadata_service_new(&h->metadata, cfg->cluster_id, NULL, 0,
+                                  on_metadata, h);
+  if (r) {
+    cwaku_host_free(h);
+    return r;
+  }
+  h->handlers[h->n_handlers++] = cwaku__metadata_handler(h->metadata);
 
   h->statics = calloc(cfg->num_staticnodes + 1, sizeof *h->statics);
   if (!h->statics ||
@@ -820,6 +902,7 @@ int cwaku_host_start(struct cwaku_host *h) {
     r = subscribe_configured(h);
     if (r)
       return r;
+    update_metadata_shards(h);
     uv_timer_init(h->loop, &h->heartbeat);
     h->heartbeat.data = h;
     h->timers_open++;
@@ -880,6 +963,7 @@ void cwaku_host_free(struct cwaku_host *h) {
   if (!h)
     return;
   cwaku_relay_free(h->relay);
+  cwaku__metadata_service_free(h->metadata);
   cwaku__identify_service_free(h->identify);
   cwaku_peer_store_free(h->peers);
   free(h->statics);

@@ -86,7 +86,35 @@ static void list_peers(void *arg,
   cwaku_peer_store_foreach(cwaku_host_peers(nr->host), emit_one, &e);
 }
 
-/* {"topics":[{"pubsubTopic","meshPeers","topicPeers"}], "delivered", ...} */
+struct peers_json {
+  char *out;
+  size_t len, cap;
+  size_t n;
+};
+
+static void peer_json(const struct cwaku__gossipsub_peer *p, bool connected,
+                      void *arg) {
+  struct peers_json *pj = arg;
+  char id[CWAKU_PEER_ID_STRING_MAX];
+  if (cwaku_peer_id_to_string(id, sizeof id, cwaku__gossipsub_peer_id(p)) != 0)
+    return;
+  if (pj->cap - pj->len < 256) {
+    size_t cap = pj->cap * 2 + 4096;
+    char *q = realloc(pj->out, cap);
+    if (!q)
+      return;
+    pj->out = q;
+    pj->cap = cap;
+  }
+  pj->len +=
+      (size_t)snprintf(pj->out + pj->len, pj->cap - pj->len,
+                       "%s{\"peerId\":\"%s\",\"score\":%.3f,\"connected\":%s}",
+                       pj->n++ ? "," : "", id, cwaku__gossipsub_peer_score(p),
+                       connected ? "true" : "false");
+}
+
+/* {"topics":[{"pubsubTopic","meshPeers","topicPeers"}],"peers":[{"peerId",
+ * "score","connected"}], "delivered", ...} */
 static char *relay_stats(void *arg) {
   struct cwaku_node_rest *nr = arg;
   struct cwaku_relay *relay = cwaku_host_relay(nr->host);
@@ -108,6 +136,19 @@ static char *relay_stats(void *arg) {
         "%s{\"pubsubTopic\":\"%s\",\"meshPeers\":%zu,\"topicPeers\":%zu}",
         i ? "," : "", topics[i], cwaku__gossipsub_mesh_size(g, topics[i]),
         cwaku__gossipsub_topic_peers(g, topics[i]));
+  struct peers_json pj = {0};
+  cwaku__gossipsub_foreach_peer(g, peer_json, &pj);
+  char *grown = realloc(out, cap + pj.len + 16);
+  if (!grown) {
+    free(out);
+    free(pj.out);
+    return NULL;
+  }
+  out = grown;
+  cap += pj.len + 16;
+  len += (size_t)snprintf(out + len, cap - len, "],\"peers\":[%.*s",
+                          (int)pj.len, pj.out ? pj.out : "");
+  free(pj.out);
   snprintf(out + len, cap - len,
            "],\"delivered\":%llu,\"duplicates\":%llu,\"rejected\":%llu,"
            "\"ignored\":%llu,\"droppedOutput\":%llu,\"ihaveSent\":%llu,"

@@ -2,6 +2,7 @@
  * admin}) on libmicrohttpd in external-polling mode. MHD keeps its sockets
  * in an epoll set of its own; the loop watches that set's fd and wakes MHD
  * when it is readable or when MHD's timeout comes. */
+#include "base/text.h"
 #include "rest.h"
 
 #include <arpa/inet.h>
@@ -79,18 +80,6 @@ static struct cwaku_message *message_copy(const struct cwaku_message *src,
   return m;
 }
 
-static int say(char *err, size_t errcap, int code, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int say(char *err, size_t errcap, int code, const char *fmt, ...) {
-  if (err && errcap) {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errcap, fmt, ap);
-    va_end(ap);
-  }
-  return code;
-}
-
 static bool is_blank(const char *s, size_t n) {
   for (size_t i = 0; i < n; i++)
     if (!strchr(" \t\v\r\n\f", s[i]) || s[i] == 0)
@@ -140,53 +129,55 @@ static const char *get_string(json_t *o, const char *key, size_t *len,
 static int message_from_object(struct cwaku_message **out, char *err,
                                size_t errcap, json_t *o, int64_t now_ns) {
   if (!json_is_object(o))
-    return say(err, errcap, CWAKU_EMALFORMED,
-               DECODE_FAIL "expected a JSON object");
+    return cwaku__errorf(err, errcap, CWAKU_EMALFORMED,
+                         DECODE_FAIL "expected a JSON object");
   bool bad = false;
   size_t plen, tlen, mlen, prlen;
   const char *payload = get_string(o, "payload", &plen, &bad);
   if (bad)
-    return say(err, errcap, CWAKU_EMALFORMED,
-               DECODE_FAIL "Field `payload` must be a string");
+    return cwaku__errorf(err, errcap, CWAKU_EMALFORMED,
+                         DECODE_FAIL "Field `payload` must be a string");
   const char *topic = get_string(o, "contentTopic", &tlen, &bad);
   if (bad)
-    return say(err, errcap, CWAKU_EMALFORMED,
-               DECODE_FAIL "Field `contentTopic` must be a string");
+    return cwaku__errorf(err, errcap, CWAKU_EMALFORMED,
+                         DECODE_FAIL "Field `contentTopic` must be a string");
   const char *meta = get_string(o, "meta", &mlen, &bad);
   if (bad)
-    return say(err, errcap, CWAKU_EMALFORMED,
-               DECODE_FAIL "Field `meta` must be a string");
+    return cwaku__errorf(err, errcap, CWAKU_EMALFORMED,
+                         DECODE_FAIL "Field `meta` must be a string");
   const char *proof = get_string(o, "proof", &prlen, &bad);
   if (bad)
-    return say(err, errcap, CWAKU_EMALFORMED,
-               DECODE_FAIL "Field `proof` must be a string");
+    return cwaku__errorf(err, errcap, CWAKU_EMALFORMED,
+                         DECODE_FAIL "Field `proof` must be a string");
   json_t *version = json_object_get(o, "version");
   json_t *timestamp = json_object_get(o, "timestamp");
   json_t *ephemeral = json_object_get(o, "ephemeral");
   if (version &&
       (!json_is_integer(version) || json_integer_value(version) < 0 ||
        json_integer_value(version) > (json_int_t)UINT32_MAX))
-    return say(err, errcap, CWAKU_EMALFORMED,
-               DECODE_FAIL "Field `version` must be an integer 0..4294967295");
+    return cwaku__errorf(err, errcap, CWAKU_EMALFORMED,
+                         DECODE_FAIL
+                         "Field `version` must be an integer 0..4294967295");
   if (timestamp && !json_is_integer(timestamp))
-    return say(err, errcap, CWAKU_EMALFORMED,
-               DECODE_FAIL "Field `timestamp` must be an integer");
+    return cwaku__errorf(err, errcap, CWAKU_EMALFORMED,
+                         DECODE_FAIL "Field `timestamp` must be an integer");
   if (ephemeral && !json_is_boolean(ephemeral))
-    return say(err, errcap, CWAKU_EMALFORMED,
-               DECODE_FAIL "Field `ephemeral` must be a boolean");
+    return cwaku__errorf(err, errcap, CWAKU_EMALFORMED,
+                         DECODE_FAIL "Field `ephemeral` must be a boolean");
   /* nwaku relay/types.nim readValue: both are required and not blank. */
   if (!payload || is_blank(payload, plen))
-    return say(err, errcap, CWAKU_EMALFORMED,
-               DECODE_FAIL "Field `payload` is missing or empty");
+    return cwaku__errorf(err, errcap, CWAKU_EMALFORMED,
+                         DECODE_FAIL "Field `payload` is missing or empty");
   if (!topic || is_blank(topic, tlen))
-    return say(err, errcap, CWAKU_EMALFORMED,
-               DECODE_FAIL "Field `contentTopic` is missing or empty");
+    return cwaku__errorf(err, errcap, CWAKU_EMALFORMED,
+                         DECODE_FAIL
+                         "Field `contentTopic` is missing or empty");
   size_t pcap = base64_cap(plen), mcap = base64_cap(mlen),
          prcap = base64_cap(prlen);
   uint8_t *p;
   struct cwaku_message *m = message_alloc(&p, pcap, tlen, mcap, prcap);
   if (!m)
-    return say(err, errcap, CWAKU_ENOMEM, "out of memory");
+    return cwaku__errorf(err, errcap, CWAKU_ENOMEM, "out of memory");
   int r = base64_decode(p, pcap, &m->payload_len, payload, plen);
   m->payload = p;
   p += pcap;
@@ -204,12 +195,14 @@ static int message_from_object(struct cwaku_message **out, char *err,
   m->rate_limit_proof = p;
   if (r) {
     free(m);
-    return say(err, errcap, CWAKU_EENCODING, "Incorrect base64 string");
+    return cwaku__errorf(err, errcap, CWAKU_EENCODING,
+                         "Incorrect base64 string");
   }
   if (m->meta_len > CWAKU_MESSAGE_META_MAX) {
     free(m);
-    return say(err, errcap, CWAKU_ETOOBIG,
-               "Field `meta` is longer than %d bytes", CWAKU_MESSAGE_META_MAX);
+    return cwaku__errorf(err, errcap, CWAKU_ETOOBIG,
+                         "Field `meta` is longer than %d bytes",
+                         CWAKU_MESSAGE_META_MAX);
   }
   /* toWakuMessage: the version defaults to 0, a timestamp absent or 0 is
    * now; nwaku's protobuf writes no field that holds its default value. */
@@ -234,7 +227,8 @@ int cwaku__rest_message_from_json(struct cwaku_message **out, char *err,
   json_error_t je;
   json_t *o = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
   if (!o)
-    return say(err, errcap, CWAKU_EMALFORMED, DECODE_FAIL "%s", je.text);
+    return cwaku__errorf(err, errcap, CWAKU_EMALFORMED, DECODE_FAIL "%s",
+                         je.text);
   int r = message_from_object(out, err, errcap, o, now_ns);
   json_decref(o);
   return r;
@@ -594,24 +588,14 @@ static enum MHD_Result reply_bad_topics(struct MHD_Connection *c,
 
 /* ---- routes ------------------------------------------------------------- */
 
-static int hexval(int c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 /* A path segment with %HH escapes decoded; no NUL, at most TOPIC_MAX. */
 static int url_decode(char *out, size_t cap, const char *in) {
   size_t n = 0;
   for (const char *p = in; *p; p++) {
     int ch = (unsigned char)*p;
     if (ch == '%') {
-      int hi = hexval(p[1]);
-      int lo = hi < 0 ? -1 : hexval(p[2]);
+      int hi = cwaku__hex_digit(p[1]);
+      int lo = hi < 0 ? -1 : cwaku__hex_digit(p[2]);
       if (lo < 0)
         return CWAKU_EMALFORMED;
       ch = hi * 16 + lo;
@@ -1283,6 +1267,8 @@ void cwaku_rest_emit_store_peer(const struct cwaku_peer *p,
           p->connected ? CWAKU_REST_CONNECTED : CWAKU_REST_NOT_CONNECTED,
       .agent = p->agent,
       .origin = CWAKU_REST_ORIGIN_UNKNOWN,
+      .shards = p->shards,
+      .n_shards = p->n_shards,
   };
   switch (p->source) {
   case CWAKU_PEER_SOURCE_STATIC:

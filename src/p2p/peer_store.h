@@ -15,6 +15,7 @@
 #define CWAKU_PEER_MAX_PROTOCOLS 32
 #define CWAKU_PEER_MAX_PROTOCOL_LEN 64
 #define CWAKU_PEER_AGENT_MAX 64
+#define CWAKU_PEER_MAX_SHARDS 64
 
 enum cwaku_peer_source {
   CWAKU_PEER_SOURCE_STATIC,   /* --staticnode */
@@ -35,6 +36,11 @@ struct cwaku_peer {
   uint8_t addrs[CWAKU_PEER_MAX_ADDRS][CWAKU_PEER_MAX_ADDR_BYTES];
   size_t n_protocols;
   char protocols[CWAKU_PEER_MAX_PROTOCOLS][CWAKU_PEER_MAX_PROTOCOL_LEN + 1];
+  /* From 66/WAKU2-METADATA: the peer's cluster and shards. */
+  bool has_cluster;
+  uint32_t cluster;
+  size_t n_shards;
+  uint16_t shards[CWAKU_PEER_MAX_SHARDS];
 };
 
 struct cwaku_peer_store;

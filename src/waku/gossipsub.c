@@ -1636,6 +1636,15 @@ size_t cwaku__gossipsub_topics(const struct cwaku__gossipsub *g,
   return n;
 }
 
+void cwaku__gossipsub_foreach_peer(
+    const struct cwaku__gossipsub *g,
+    void (*fn)(const struct cwaku__gossipsub_peer *p, bool connected,
+               void *arg),
+    void *arg) {
+  for (size_t i = 0; i < g->n_peers; i++)
+    fn(g->peers[i], g->peers[i]->connected, arg);
+}
+
 size_t cwaku__gossipsub_topic_peers(const struct cwaku__gossipsub *g,
                                     const char *topic) {
   long t = find_topic(g, topic, strlen(topic));

@@ -192,6 +192,13 @@ bool cwaku__gossipsub_in_mesh(const struct cwaku__gossipsub *g,
  * call into the router); returns how many there are. */
 size_t cwaku__gossipsub_topics(const struct cwaku__gossipsub *g,
                                const char **out, size_t max);
+/* Calls fn for every peer the router holds, connected or kept for its
+ * score. */
+void cwaku__gossipsub_foreach_peer(
+    const struct cwaku__gossipsub *g,
+    void (*fn)(const struct cwaku__gossipsub_peer *p, bool connected,
+               void *arg),
+    void *arg);
 /* How many peers we know to be subscribed to topic. */
 size_t cwaku__gossipsub_topic_peers(const struct cwaku__gossipsub *g,
                                     const char *topic);
