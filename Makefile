@@ -6,8 +6,9 @@ ASAN_BUILD ?= build-asan
 FUZZ_SECONDS ?= 30
 JOBS       ?= $(shell nproc)
 RUN_ARGS   ?= --cluster-id=1 --shard=0
+N          ?= 5
 
-.PHONY: all setup build run test unit interop asan fuzz fuzz-run bench format format-check clean
+.PHONY: all setup build run localnet test unit interop asan fuzz fuzz-run bench format format-check clean
 
 all: build
 
@@ -22,6 +23,10 @@ build: $(BUILD)/build.ninja
 
 run: setup build
 	./$(BUILD)/cwaku-node $(RUN_ARGS)
+
+# N relay nodes on loopback in a random connected topology (Ctrl-C stops).
+localnet: setup build
+	@bash scripts/localnet.sh $(BUILD) $(N)
 
 # Unit and interop tests on the normal build, then everything again under
 # ASan+UBSan (clang) with each fuzz target run for FUZZ_SECONDS. The last
