@@ -156,7 +156,7 @@ void cwaku_gossipsub_params_default(struct cwaku_gossipsub_params *p) {
       .gossip_threshold = -100,
       .publish_threshold = -1000,
       .graylist_threshold = -10000,
-      .accept_px_threshold = 100,
+      .accept_px_threshold = 0, /* nim-libp2p's default; nwaku sets none */
       .opportunistic_graft_threshold = 0,
       .opportunistic_graft_ticks = 60,
       .opportunistic_graft_peers = 2,

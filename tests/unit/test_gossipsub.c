@@ -616,6 +616,90 @@ static void test_idontwant(void) {
   net_free(&net);
 }
 
+/* Peer exchange: leaving a topic PRUNEs the mesh with other peers' ids,
+ * which the receivers hand to the node (with enable_px). */
+static int px_seen;
+static uint8_t px_last[64];
+static void px_cb(void *arg, const uint8_t *id, size_t len) {
+  px_seen++;
+  memcpy(px_last, id, len < 64 ? len : 64);
+}
+
+static void test_peer_exchange(void) {
+  struct cwaku_gossipsub_params params;
+  cwaku_gossipsub_params_default(&params);
+  params.enable_px = true;
+  static struct net net;
+  net_init(&net, 5, &params);
+  for (int i = 1; i < 5; i++)
+    net_link(&net, 0, i, 0);
+  subscribe_all(&net);
+  net_heartbeats(&net, 2);
+  /* (used below by a router that takes PX) */
+  struct cwaku_gossipsub_callbacks cb = {.validate = validate_cb,
+                                         .deliver = deliver_cb,
+                                         .px_peer = px_cb,
+                                         .arg = NULL};
+  CHECK(cwaku__gossipsub_in_mesh(net.nodes[0].g, TOPIC,
+                                 net.nodes[0].links[0].peer));
+  px_seen = 0;
+  /* node 0 leaves: its PRUNE to node 1 lists nodes 2..4 */
+  struct cwaku__wbuf w;
+  cwaku__wbuf_init(&w, 1 << 20);
+  CHECK_EQ_INT(cwaku__gossipsub_unsubscribe(net.nodes[0].g, TOPIC, net.now), 0);
+  struct cwaku__gossipsub_peer *p = NULL;
+  const uint8_t *out;
+  size_t len;
+  int prunes_with_px = 0;
+  while ((p = cwaku__gossipsub_next_pending(net.nodes[0].g))) {
+    cwaku__gossipsub_output(p, &out, &len);
+    size_t off = 0;
+    while (off < len) {
+      const uint8_t *m;
+      size_t mlen, flen;
+      if (cwaku__lp_frame(&m, &mlen, &flen, out + off, len - off, 1 << 24))
+        break;
+      struct cwaku__rpc_reader r;
+      struct cwaku__rpc_item it;
+      cwaku__rpc_reader_init(&r, m, mlen);
+      while (cwaku__rpc_next(&r, &it) > 0)
+        if (it.type == CWAKU__RPC_PRUNE && it.n == 3 && it.has_backoff &&
+            it.backoff_s == 5)
+          prunes_with_px++;
+      off += flen;
+    }
+    cwaku__gossipsub_output_consumed(net.nodes[0].g, p, len);
+  }
+  CHECK_EQ_INT(prunes_with_px, 4);
+  cwaku__wbuf_clear(&w);
+  net_free(&net);
+
+  /* the receiving side: a router with px_peer gets the ids */
+  struct cwaku_seeded_rng rng;
+  cwaku_seeded_rng_init(&rng, 3);
+  struct cwaku__gossipsub *g;
+  CHECK_EQ_INT(cwaku__gossipsub_new(&g, &params, &cb, &rng.rng), 0);
+  cwaku_peer_id id = peer_id_of(9);
+  struct cwaku__gossipsub_peer *q;
+  CHECK_EQ_INT(
+      cwaku__gossipsub_add_peer(g, &q, &id, true, NULL, 0, NULL, 1000 * S), 0);
+  CHECK_EQ_INT(cwaku__gossipsub_subscribe(g, TOPIC, 1000 * S), 0);
+  struct cwaku__rpc_control c;
+  cwaku__rpc_control_init(&c, 1 << 20);
+  cwaku__wbuf_init(&w, 1 << 20);
+  struct cwaku__span px[2] = {{(const uint8_t *)"peer-one", 8},
+                              {(const uint8_t *)"peer-two", 8}};
+  cwaku__rpc_control_prune(&c, TOPIC, strlen(TOPIC), 60, px, 2);
+  cwaku__rpc_control_finish(&c, &w);
+  CHECK_EQ_INT(cwaku__gossipsub_recv_rpc(g, q, w.p + 1, w.len - 1, 1000 * S),
+               0);
+  CHECK_EQ_INT(px_seen, 2);
+  CHECK_MEM(px_last, "peer-two", 8);
+  cwaku__rpc_control_clear(&c);
+  cwaku__wbuf_clear(&w);
+  cwaku__gossipsub_free(g);
+}
+
 /* ---- misbehaviour ---------------------------------------------------------
  */
 
@@ -892,6 +976,7 @@ int main(void) {
   test_fanout();
   test_pending_validation();
   test_idontwant();
+  test_peer_exchange();
   test_invalid_messages();
   test_signed_message_rejected();
   test_ihave_flood();
