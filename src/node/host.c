@@ -271,10 +271,17 @@ static void conn_ready(struct cwaku__conn *c, void *arg) {
   if (cwaku__metadata_request(hc->host->metadata, c) == 0)
     hc->metadata_deadline_ns = now_ns() + METADATA_TIMEOUT_NS;
   if (hc->host->relay) {
+    /* The IP colocation score (P6) counts peers per address; peers on
+     * this machine (loopback) are exempt, as go-libp2p's whitelist allows:
+     * a local test network is not a Sybil attack. */
     size_t n = ip_part(hc->pipe->remote_addr, hc->pipe->remote_addr_len);
+    const uint8_t *ip = hc->pipe->remote_addr + 1;
+    static const uint8_t v6_loopback[16] = {[15] = 1};
+    if ((n == 5 && ip[0] == 127) ||
+        (n == 17 && memcmp(ip, v6_loopback, 16) == 0))
+      n = 0;
     cwaku_relay_conn_ready(hc->host->relay, c, hc->pipe->outbound,
-                           n ? hc->pipe->remote_addr + 1 : NULL, n ? n - 1 : 0,
-                           now_ns());
+                           n ? ip : NULL, n ? n - 1 : 0, now_ns());
   }
 }
 
