@@ -36,7 +36,18 @@ struct cwaku_relay {
   struct validator validators[MAX_VALIDATORS];
   size_t n_validators;
   size_t max_rpc;
+  /* The message validate just decoded: deliver follows at once when it
+   * was accepted, and need not decode it again. */
+  struct cwaku_message decoded;
+  uint8_t decoded_id[CWAKU_GOSSIPSUB_ID_BYTES];
+  bool has_decoded;
 };
+
+static void forget_decoded(struct cwaku_relay *r) {
+  if (r->has_decoded)
+    cwaku_message_clear(&r->decoded);
+  r->has_decoded = false;
+}
 
 void cwaku_relay_config_default(struct cwaku_relay_config *cfg) {
   memset(cfg, 0, sizeof *cfg);
@@ -95,14 +106,18 @@ static enum cwaku_gossipsub_validation
 validate_cb(void *arg, const char *topic, const uint8_t *data, size_t len,
             const uint8_t id[CWAKU_GOSSIPSUB_ID_BYTES]) {
   struct cwaku_relay *r = arg;
-  struct cwaku_message m;
+  forget_decoded(r);
   /* 11/WAKU2-RELAY: data that is no WakuMessage is rejected. */
-  if (cwaku_message_decode(&m, data, len, r->cfg.max_message_size) != 0)
+  if (cwaku_message_decode(&r->decoded, data, len, r->cfg.max_message_size) !=
+      0)
     return CWAKU_GOSSIPSUB_REJECT;
+  r->has_decoded = true;
+  memcpy(r->decoded_id, id, sizeof r->decoded_id);
   enum cwaku_gossipsub_validation v = CWAKU_GOSSIPSUB_REJECT;
-  if (check_message(r, topic, &m, len) == 0)
-    v = run_validators(r, topic, &m);
-  cwaku_message_clear(&m);
+  if (check_message(r, topic, &r->decoded, len) == 0)
+    v = run_validators(r, topic, &r->decoded);
+  if (v != CWAKU_GOSSIPSUB_ACCEPT)
+    forget_decoded(r);
   return v;
 }
 
@@ -110,12 +125,19 @@ static void deliver_cb(void *arg, const char *topic, const uint8_t *data,
                        size_t len, const uint8_t id[CWAKU_GOSSIPSUB_ID_BYTES],
                        struct cwaku__gossipsub_peer *from) {
   struct cwaku_relay *r = arg;
-  struct cwaku_message m;
-  if (!r->cfg.on_message ||
-      cwaku_message_decode(&m, data, len, r->cfg.max_message_size) != 0)
+  if (!r->cfg.on_message) {
+    forget_decoded(r);
     return;
-  r->cfg.on_message(r->cfg.arg, topic, &m);
-  cwaku_message_clear(&m);
+  }
+  if (!r->has_decoded || memcmp(r->decoded_id, id, sizeof r->decoded_id)) {
+    forget_decoded(r); /* a message whose validation came later */
+    if (cwaku_message_decode(&r->decoded, data, len, r->cfg.max_message_size) !=
+        0)
+      return;
+    r->has_decoded = true;
+  }
+  r->cfg.on_message(r->cfg.arg, topic, &r->decoded);
+  forget_decoded(r);
 }
 
 static void disconnect_cb(void *arg, struct cwaku__gossipsub_peer *p) {
@@ -323,6 +345,7 @@ void cwaku_relay_free(struct cwaku_relay *r) {
     free_conn(rc);
   }
   cwaku__gossipsub_free(r->router);
+  forget_decoded(r);
   free(r);
 }
 
