@@ -29,7 +29,8 @@
   X(EEPOCH, -21, "epoch does not match the timestamp")                         \
   X(EROOT, -22, "Merkle root not acceptable")                                  \
   X(ESIGNAL, -23, "proof is not bound to this message")                        \
-  X(EPROOF, -24, "zero-knowledge proof does not verify")
+  X(EPROOF, -24, "zero-knowledge proof does not verify")                       \
+  X(ELIMIT, -25, "a limit on peers or connections was reached")
 
 enum cwaku_error {
 #define CWAKU__ERR_ENUM(name, value, text) CWAKU_##name = (value),

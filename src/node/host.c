@@ -242,7 +242,7 @@ static void conn_ready(struct cwaku__conn *c, void *arg) {
       peers_from_same_ip(hc->host, hc) >= limit) {
     cwaku_log(CWAKU_LOG_DEBUG, "host",
               "refusing a peer: %u peers already connected from its IP", limit);
-    cwaku__conn_close(c, CWAKU_ETOOBIG);
+    cwaku__conn_close(c, CWAKU_ELIMIT);
     return;
   }
   char peer[CWAKU_PEER_ID_STRING_MAX];

@@ -479,6 +479,60 @@ export async function startCwakuRelay(cmd, args, { timeoutMs = 20_000, env } = {
   };
 }
 
+// Like startCwakuRelay, for nodes started with their own flag list (not
+// cwakuRelayFlags): waits for "Listening on" lines of the transports in
+// wantListen (default tcp only) and the REST line. Same return value.
+export async function startCwakuRelayNode(cmd, args, { wantListen = ["tcp"], timeoutMs = 20_000, env } = {}) {
+  const proc = await CwakuNode.start(cmd, args, { wantListen, timeoutMs, env });
+  trackChild(proc);
+  let line;
+  try {
+    line = await proc.waitFor("stdout", REST_LINE, timeoutMs, '"REST on http://..." line');
+  } catch (e) {
+    const err = new Error(`${errText(e)}; stdout tail ${JSON.stringify(proc.stdoutTail.slice(-5))}; stderr tail ${JSON.stringify(proc.stderrTail.slice(-10))}`);
+    proc.kill();
+    throw err;
+  }
+  const restUrl = REST_LINE.exec(line)[1];
+  return {
+    proc,
+    peerId: proc.peerId,
+    multiaddrs: [...proc.listen],
+    restUrl,
+    rest: new RelayRestClient(restUrl),
+    addr: (kind) => proc.addr(kind),
+    stop: (ms) => proc.stop(ms),
+  };
+}
+
+// cwaku-node's own relay view, GET /cwaku/v1/relay (src/node/node_rest.c):
+// { topics: [{ pubsubTopic, meshPeers, topicPeers }], peers: [{ peerId, score,
+//   connected }], delivered, duplicates, rejected, ignored, droppedOutput,
+//   ihaveSent, iwantSent, graftSent, pruneSent, brokenPromises, graylistedRpcs }
+export async function getCwakuRelayStats(restUrl, ms = 5000) {
+  const url = `${restUrl.replace(/\/+$/, "")}/cwaku/v1/relay`;
+  const res = await fetch(url, { signal: AbortSignal.timeout(ms) });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`GET ${url} → ${res.status} ${text.slice(0, 200)}`);
+  return JSON.parse(text);
+}
+
+// nwaku REST POST (subscribe) / DELETE (unsubscribe) /relay/v1/subscriptions
+// with a JSON array of pubsub topics. Returns the response text; throws on
+// a status other than 200.
+export async function restRelaySubscriptions(restUrl, topics, { unsubscribe = false, ms = 5000 } = {}) {
+  const url = `${restUrl.replace(/\/+$/, "")}/relay/v1/subscriptions`;
+  const res = await fetch(url, {
+    method: unsubscribe ? "DELETE" : "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(topics),
+    signal: AbortSignal.timeout(ms),
+  });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`${unsubscribe ? "DELETE" : "POST"} ${url} → ${res.status} ${text.slice(0, 200)}`);
+  return text;
+}
+
 // SIGKILL leftover children when the harness exits (libp2p-lib only installs
 // its own cleanup from parseNodeArgs(), which the relay checks do not use).
 const tracked = new Set();

@@ -430,6 +430,24 @@ export class RawRelaySession {
     this.stream = stream;
     this.remotePeer = conn.remotePeer.toString();
     this.sentFrames = 0;
+    // closedAt: Date.now() when the connection closed (either side), else null;
+    // closed: a promise of that time.
+    this.closedAt = null;
+    this.closed = new Promise((resolve) => {
+      const onClose = (evt) => {
+        const c = evt.detail;
+        if (c !== conn && c?.id !== conn.id) return;
+        peer.node.removeEventListener("connection:close", onClose);
+        this.closedAt ??= Date.now();
+        resolve(this.closedAt);
+      };
+      peer.node.addEventListener("connection:close", onClose);
+      if (conn.status !== "open") { this.closedAt = Date.now(); resolve(this.closedAt); }
+    });
+  }
+  // Resolves with closedAt, or null after ms.
+  waitClosed(ms) {
+    return Promise.race([this.closed, sleep(ms).then(() => this.closedAt)]);
   }
   isOpen() { return this.conn.status === "open" && this.stream.status === "open" && this.stream.writeStatus === "writable"; }
   // raw bytes, no framing (for corrupt prefixes)
