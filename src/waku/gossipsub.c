@@ -8,6 +8,7 @@
 #include "id_map.h"
 #include "message_cache.h"
 #include "relay_rpc.h"
+#include "seen_set.h"
 
 #define NS_PER_S 1000000000ull
 /* Peers whose scores we keep after they left (go-libp2p keeps them all;
@@ -116,8 +117,7 @@ struct cwaku__gossipsub {
   size_t n_topics; /* slots in use or free (used == false) */
   struct cwaku__gossipsub_peer **peers; /* connected and retained */
   size_t n_peers, cap_peers;
-  struct cwaku__id_map seen[2]; /* generations of seen_ttl each */
-  uint64_t seen_rotate_ns;
+  struct cwaku__seen_set seen;
   struct cwaku__mcache mcache;
   struct promise *promises;
   size_t n_promises;
@@ -189,6 +189,8 @@ void cwaku_gossipsub_params_default(struct cwaku_gossipsub_params *p) {
       .max_topics_per_peer = 256,
       .max_message_size = 150 * 1024,
       .max_peer_output = 8u << 20,
+      .max_seen = 262144,
+      .max_cache_bytes = 32u << 20,
   };
 }
 
@@ -761,11 +763,11 @@ int cwaku__gossipsub_new(struct cwaku__gossipsub **out,
   g->p = *params;
   g->cb = *cb;
   g->rng = rng;
-  cwaku__id_map_init(&g->seen[0], rng);
-  cwaku__id_map_init(&g->seen[1], rng);
+  cwaku__seen_init(&g->seen, params->seen_ttl_ns, params->max_seen, rng);
   cwaku__id_map_init(&g->pending, rng);
-  int r = cwaku__mcache_init(&g->mcache, params->history_length,
-                             params->history_gossip, rng);
+  int r =
+      cwaku__mcache_init(&g->mcache, params->history_length,
+                         params->history_gossip, params->max_cache_bytes, rng);
   if (r) {
     free(g);
     return r;
@@ -794,8 +796,7 @@ void cwaku__gossipsub_free(struct cwaku__gossipsub *g) {
     free(g->topics[t].backoff);
   }
   free(g->topics);
-  cwaku__id_map_clear(&g->seen[0]);
-  cwaku__id_map_clear(&g->seen[1]);
+  cwaku__seen_clear(&g->seen);
   free_pending_entries(g);
   cwaku__id_map_clear(&g->pending);
   cwaku__mcache_clear(&g->mcache);
@@ -808,24 +809,11 @@ void cwaku__gossipsub_free(struct cwaku__gossipsub *g) {
  */
 
 static bool seen(const struct cwaku__gossipsub *g, const uint8_t *id) {
-  return cwaku__id_map_get(&g->seen[0], id) ||
-         cwaku__id_map_get(&g->seen[1], id);
+  return cwaku__seen_has(&g->seen, id);
 }
 
-/* An id stays seen for one to two seen_ttl: generations rotate every
- * seen_ttl, and a lookup checks both. */
 static void mark_seen(struct cwaku__gossipsub *g, const uint8_t *id) {
-  cwaku__id_map_put(&g->seen[0], id, CWAKU__ID_PRESENT);
-}
-
-static void rotate_seen(struct cwaku__gossipsub *g) {
-  if (g->now_ns < g->seen_rotate_ns + g->p.seen_ttl_ns)
-    return;
-  g->seen_rotate_ns = g->now_ns;
-  struct cwaku__id_map t = g->seen[1];
-  g->seen[1] = g->seen[0];
-  g->seen[0] = t;
-  cwaku__id_map_reset(&g->seen[0]);
+  cwaku__seen_add(&g->seen, id, g->now_ns);
 }
 
 /* ---- promises (gossipsub-v1.1.md §Spam Protection Measures) ---------------
@@ -1586,7 +1574,7 @@ void cwaku__gossipsub_heartbeat(struct cwaku__gossipsub *g, uint64_t now_ns) {
     maybe_free_topic(g, (uint32_t)t);
   }
   cwaku__mcache_shift(&g->mcache);
-  rotate_seen(g);
+  cwaku__seen_tick(&g->seen, now_ns);
   /* Validations that never came back are forgotten. */
   for (size_t i = 0; g->pending.n && i < g->pending.cap; i++) {
     struct pending_msg *pm = g->pending.slots[i].value;

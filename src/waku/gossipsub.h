@@ -76,6 +76,11 @@ struct cwaku_gossipsub_params {
   uint32_t max_topics_per_peer;
   size_t max_message_size; /* Message.data */
   size_t max_peer_output;  /* bytes queued for one peer; then we drop */
+  /* Memory under floods: ids in one generation of the seen set (it then
+   * turns over before seen_ttl), and bytes of the message cache (the
+   * oldest leave first). */
+  size_t max_seen;
+  size_t max_cache_bytes;
 };
 
 /* nwaku's parameters (waku_relay/protocol.nim GossipsubParameters and

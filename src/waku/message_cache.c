@@ -6,7 +6,7 @@
 #include "cwaku/error.h"
 
 int cwaku__mcache_init(struct cwaku__mcache *mc, size_t history, size_t gossip,
-                       const struct cwaku_rng *rng) {
+                       size_t max_bytes, const struct cwaku_rng *rng) {
   memset(mc, 0, sizeof *mc);
   if (history == 0 || gossip > history)
     return CWAKU_EINVAL;
@@ -15,18 +15,33 @@ int cwaku__mcache_init(struct cwaku__mcache *mc, size_t history, size_t gossip,
     return CWAKU_ENOMEM;
   mc->history = history;
   mc->gossip = gossip;
+  mc->max_bytes = max_bytes;
   cwaku__id_map_init(&mc->index, rng);
   return 0;
 }
 
+static void drop_entry(struct cwaku__mcache *mc,
+                       struct cwaku__mcache_entry *e) {
+  cwaku__id_map_remove(&mc->index, e->id);
+  mc->bytes -= e->len;
+  free(e);
+}
+
 static void drop_window(struct cwaku__mcache *mc,
                         struct cwaku__mcache_window *w) {
-  for (size_t i = 0; i < w->n; i++) {
-    cwaku__id_map_remove(&mc->index, w->entries[i]->id);
-    mc->bytes -= w->entries[i]->len;
-    free(w->entries[i]);
+  for (size_t i = w->first; i < w->n; i++)
+    drop_entry(mc, w->entries[i]);
+  w->n = w->first = 0;
+}
+
+/* Oldest first: windows from the oldest, entries in arrival order. */
+static void trim(struct cwaku__mcache *mc) {
+  for (size_t k = mc->history; k-- > 0 && mc->bytes > mc->max_bytes;) {
+    struct cwaku__mcache_window *w =
+        &mc->windows[(mc->head + mc->history - k) % mc->history];
+    while (w->first < w->n && mc->bytes > mc->max_bytes)
+      drop_entry(mc, w->entries[w->first++]);
   }
-  w->n = 0;
 }
 
 void cwaku__mcache_clear(struct cwaku__mcache *mc) {
@@ -68,6 +83,8 @@ int cwaku__mcache_put(struct cwaku__mcache *mc,
   }
   w->entries[w->n++] = e;
   mc->bytes += len;
+  if (mc->max_bytes && mc->bytes > mc->max_bytes)
+    trim(mc);
   return 0;
 }
 
@@ -99,7 +116,7 @@ size_t cwaku__mcache_gossip_ids(const struct cwaku__mcache *mc, uint32_t topic,
   for (size_t k = 0; k < mc->gossip; k++) {
     const struct cwaku__mcache_window *w =
         &mc->windows[(mc->head + mc->history - k) % mc->history];
-    for (size_t i = 0; i < w->n && n < max; i++)
+    for (size_t i = w->first; i < w->n && n < max; i++)
       if (w->entries[i]->topic == topic)
         memcpy(out + CWAKU__ID_BYTES * n++, w->entries[i]->id, CWAKU__ID_BYTES);
   }

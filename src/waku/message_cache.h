@@ -27,6 +27,7 @@ struct cwaku__mcache_entry {
 
 struct cwaku__mcache_window {
   struct cwaku__mcache_entry **entries;
+  size_t first; /* entries before it were dropped to stay within max_bytes */
   size_t n, cap;
 };
 
@@ -34,11 +35,14 @@ struct cwaku__mcache {
   struct cwaku__id_map index;
   struct cwaku__mcache_window *windows; /* a ring, windows[head] newest */
   size_t history, gossip, head;
-  size_t bytes; /* data held */
+  size_t bytes;     /* data held */
+  size_t max_bytes; /* past it the oldest messages go first */
 };
 
+/* max_bytes caps the data held (0: no cap): under a flood the oldest
+ * messages leave before their windows end. */
 int cwaku__mcache_init(struct cwaku__mcache *mc, size_t history, size_t gossip,
-                       const struct cwaku_rng *rng);
+                       size_t max_bytes, const struct cwaku_rng *rng);
 void cwaku__mcache_clear(struct cwaku__mcache *mc);
 /* Keeps a copy of data under id in the newest window (a known id is left
  * as it is). */

@@ -186,25 +186,28 @@ static int ensure_peer(struct cwaku_relay *r, struct relay_conn *rc) {
   return e;
 }
 
-static void feed(struct cwaku_relay *r, struct relay_conn *rc,
-                 const uint8_t *data, size_t len) {
+/* Hands the complete RPCs at the start of data to the router; returns the
+ * bytes used (the rest is the start of an RPC still coming), or SIZE_MAX
+ * when the stream was reset for a bad frame. */
+static size_t feed(struct cwaku_relay *r, struct relay_conn *rc,
+                   const uint8_t *data, size_t len) {
   uint64_t now = mono(r);
-  while (len > 0 && rc->peer) {
+  size_t used = 0;
+  while (used < len && rc->peer) {
     const uint8_t *msg;
     size_t mlen, flen;
-    int e = cwaku__lp_frame(&msg, &mlen, &flen, data, len, r->max_rpc);
-    if (e == CWAKU_ETRUNC) {
-      cwaku__wbuf_put(&rc->inbuf, data, len);
-      return;
-    }
+    int e = cwaku__lp_frame(&msg, &mlen, &flen, data + used, len - used,
+                            r->max_rpc);
+    if (e == CWAKU_ETRUNC)
+      break;
     if (e) { /* too large or a bad prefix: this stream is done */
       cwaku__conn_stream_reset(rc->conn, rc->in_stream);
-      return;
+      return SIZE_MAX;
     }
     cwaku__gossipsub_recv_rpc(r->router, rc->peer, msg, mlen, now);
-    data += flen;
-    len -= flen;
+    used += flen;
   }
+  return used;
 }
 
 static void on_data(struct cwaku__conn *c, uint64_t stream, const uint8_t *data,
@@ -214,18 +217,26 @@ static void on_data(struct cwaku__conn *c, uint64_t stream, const uint8_t *data,
   if (!rc || !rc->in_open || stream != rc->in_stream || !rc->peer)
     return;
   if (rc->inbuf.len == 0) {
-    feed(r, rc, data, len);
+    /* The usual case: whole RPCs straight from the engine's buffer. */
+    size_t used = feed(r, rc, data, len);
+    if (used != SIZE_MAX && used < len)
+      cwaku__wbuf_put(&rc->inbuf, data + used, len - used);
   } else {
-    /* Complete the split RPC first; only what it lacks is copied. */
+    /* An RPC split across reads: the buffer keeps its storage, so a run
+     * of large messages does not allocate again and again. */
     cwaku__wbuf_put(&rc->inbuf, data, len);
     if (rc->inbuf.err) {
       cwaku__conn_stream_reset(c, stream);
+      cwaku__wbuf_reset(&rc->inbuf);
       return;
     }
-    struct cwaku__wbuf buf = rc->inbuf;
-    cwaku__wbuf_init(&rc->inbuf, r->max_rpc + 16);
-    feed(r, rc, buf.p, buf.len);
-    cwaku__wbuf_clear(&buf);
+    size_t used = feed(r, rc, rc->inbuf.p, rc->inbuf.len);
+    if (used == SIZE_MAX || !rc->in_open) {
+      cwaku__wbuf_reset(&rc->inbuf);
+    } else if (used > 0) {
+      memmove(rc->inbuf.p, rc->inbuf.p + used, rc->inbuf.len - used);
+      rc->inbuf.len -= used;
+    }
   }
   pump(r);
 }

@@ -14,6 +14,7 @@
 #include "waku/id_map.h"
 #include "waku/message_cache.h"
 #include "waku/relay_rpc.h"
+#include "waku/seen_set.h"
 
 #define S 1000000000ull
 #define TOPIC "/waku/2/rs/1/0"
@@ -190,7 +191,7 @@ static void test_message_cache(void) {
   struct cwaku_seeded_rng rng;
   cwaku_seeded_rng_init(&rng, 8);
   struct cwaku__mcache mc;
-  CHECK_EQ_INT(cwaku__mcache_init(&mc, 3, 2, &rng.rng), 0);
+  CHECK_EQ_INT(cwaku__mcache_init(&mc, 3, 2, 0, &rng.rng), 0);
   uint8_t id[4][32], out[8 * 32];
   for (int i = 0; i < 4; i++) {
     memset(id[i], i + 1, 32);
@@ -210,6 +211,48 @@ static void test_message_cache(void) {
   CHECK(!cwaku__mcache_tx(e, &p1, 2));
   CHECK(cwaku__mcache_tx(e, &p2, 2));
   cwaku__mcache_clear(&mc);
+}
+
+/* Memory caps: the cache drops its oldest messages past max_bytes, the
+ * seen set turns over early once a generation holds max ids. */
+static void test_caps(void) {
+  struct cwaku_seeded_rng rng;
+  cwaku_seeded_rng_init(&rng, 9);
+  struct cwaku__mcache mc;
+  CHECK_EQ_INT(cwaku__mcache_init(&mc, 6, 3, 100, &rng.rng), 0);
+  uint8_t id[6][32], out[8 * 32];
+  for (int i = 0; i < 6; i++) {
+    memset(id[i], 0x10 + i, 32);
+    CHECK_EQ_INT(cwaku__mcache_put(&mc, id[i], 1, id[i], 32), 0);
+    if (i == 2)
+      cwaku__mcache_shift(&mc);
+  }
+  CHECK(mc.bytes <= 100);
+  CHECK(cwaku__mcache_get(&mc, id[0]) == NULL);
+  CHECK(cwaku__mcache_get(&mc, id[2]) == NULL);
+  CHECK(cwaku__mcache_get(&mc, id[3]) != NULL);
+  CHECK(cwaku__mcache_get(&mc, id[5]) != NULL);
+  CHECK_EQ_INT(cwaku__mcache_gossip_ids(&mc, 1, out, 8), 3);
+  cwaku__mcache_clear(&mc);
+
+  struct cwaku__seen_set ss;
+  cwaku__seen_init(&ss, 120 * S, 4, &rng.rng);
+  uint8_t ids[9][32];
+  for (int i = 0; i < 9; i++)
+    cwaku__sha256(ids[i], &i, sizeof i);
+  for (int i = 0; i < 5; i++)
+    CHECK(cwaku__seen_add(&ss, ids[i], S));
+  for (int i = 0; i < 5; i++)
+    CHECK(cwaku__seen_has(&ss, ids[i])); /* four in the old generation */
+  for (int i = 5; i < 9; i++)
+    CHECK(cwaku__seen_add(&ss, ids[i], S));
+  CHECK(!cwaku__seen_has(&ss, ids[0]) && !cwaku__seen_has(&ss, ids[3]));
+  CHECK(cwaku__seen_has(&ss, ids[4]) && cwaku__seen_has(&ss, ids[8]));
+  /* and the TTL: two ticks later nothing is left */
+  cwaku__seen_tick(&ss, 200 * S);
+  cwaku__seen_tick(&ss, 400 * S);
+  CHECK(!cwaku__seen_has(&ss, ids[8]));
+  cwaku__seen_clear(&ss);
 }
 
 /* ---- a network of routers in memory ---------------------------------------
@@ -971,6 +1014,7 @@ int main(void) {
   test_rpc_malformed();
   test_id_map();
   test_message_cache();
+  test_caps();
   test_network_delivery();
   test_gossip_repair();
   test_fanout();
