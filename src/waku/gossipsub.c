@@ -101,6 +101,9 @@ struct promise {
 struct pending_msg {
   uint8_t id[CWAKU_GOSSIPSUB_ID_BYTES];
   uint32_t topic;
+  /* the topic by name too: its slot may be reused while we wait */
+  size_t topic_len;
+  char topic_name[CWAKU_GOSSIPSUB_TOPIC_MAX];
   cwaku_peer_id from;
   uint64_t expire_ns;
   size_t len;
@@ -966,6 +969,8 @@ static void handle_message(struct cwaku__gossipsub *g,
   }
   memcpy(pm->id, id, sizeof pm->id);
   pm->topic = (uint32_t)t;
+  pm->topic_len = g->topics[t].len;
+  memcpy(pm->topic_name, g->topics[t].name, pm->topic_len);
   pm->from = p->id;
   pm->len = it->data.len;
   pm->expire_ns = g->now_ns + g->p.seen_ttl_ns;
@@ -983,7 +988,8 @@ void cwaku__gossipsub_report(struct cwaku__gossipsub *g,
   struct cwaku__gossipsub_peer *from = find_peer(g, &pm->from);
   if (from && !from->connected)
     from = NULL;
-  if (!g->topics[pm->topic].used || !g->topics[pm->topic].subscribed)
+  if (!topic_is(&g->topics[pm->topic], pm->topic_name, pm->topic_len) ||
+      !g->topics[pm->topic].subscribed)
     result = CWAKU_GOSSIPSUB_IGNORE;
   switch (result) {
   case CWAKU_GOSSIPSUB_ACCEPT:
