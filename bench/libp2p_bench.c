@@ -22,6 +22,8 @@
 
 #define BENCH_PROTOCOL "/cwaku/bench/1.0.0"
 #define CHUNK (64 * 1024)
+/* Socket writes of up to 256 KiB, as the node's host does. */
+#define WRITE_MAX (256 * 1024)
 
 struct side {
   struct cwaku__pipe *pipe;
@@ -50,8 +52,8 @@ static void flush(struct side *s) {
     const uint8_t *p;
     size_t n;
     cwaku__conn_output(s->conn, &p, &n);
-    if (n > CHUNK)
-      n = CHUNK;
+    if (n > WRITE_MAX)
+      n = WRITE_MAX;
     if (n == 0 || s->pipe->ops->queued(s->pipe) > 0 ||
         s->pipe->ops->write(s->pipe, p, n) != 0)
       break;
