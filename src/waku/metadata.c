@@ -3,12 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/protowire.h"
 #include "cwaku/log.h"
 #include "p2p/length_prefix.h"
 
 /* ---- protobuf wire ------------------------------------------------------- */
-
-enum { WT_VARINT = 0, WT_I64 = 1, WT_LEN = 2, WT_I32 = 5 };
 
 enum {
   FIELD_CLUSTER = 1,
@@ -39,12 +38,12 @@ static void add_shard(struct cwaku__rcur *c, struct shard_list *l, uint64_t v) {
  * protobuf requires parsers to take both forms. */
 static void read_shards(struct cwaku__rcur *c, uint32_t wt,
                         struct shard_list *l) {
-  if (wt == WT_VARINT) {
+  if (wt == CWAKU__PB_VARINT) {
     uint64_t v = cwaku__rcur_pbvarint(c);
     add_shard(c, l, v);
     return;
   }
-  if (wt != WT_LEN) {
+  if (wt != CWAKU__PB_LEN) {
     cwaku__rcur_fail(c, CWAKU_EMALFORMED);
     return;
   }
@@ -68,33 +67,6 @@ static void read_shards(struct cwaku__rcur *c, uint32_t wt,
     cwaku__rcur_fail(c, err == CWAKU_ETRUNC ? CWAKU_EMALFORMED : err);
 }
 
-static void skip_value(struct cwaku__rcur *c, uint32_t wt) {
-  switch (wt) {
-  case WT_VARINT:
-    (void)cwaku__rcur_pbvarint(c);
-    break;
-  case WT_I64:
-    (void)cwaku__rcur_take(c, 8);
-    break;
-  case WT_I32:
-    (void)cwaku__rcur_take(c, 4);
-    break;
-  case WT_LEN: {
-    uint64_t n = cwaku__rcur_pbvarint(c);
-    if (cwaku__rcur_err(c))
-      break;
-    if (n > cwaku__rcur_left(c))
-      cwaku__rcur_fail(c, CWAKU_ETRUNC);
-    else
-      (void)cwaku__rcur_take(c, (size_t)n);
-    break;
-  }
-  default: /* groups (3, 4) and the undefined types 6, 7 */
-    cwaku__rcur_fail(c, CWAKU_EMALFORMED);
-    break;
-  }
-}
-
 int cwaku__metadata_decode(struct cwaku__metadata *m, const uint8_t *in,
                            size_t len) {
   uint16_t unpacked_schema[CWAKU_METADATA_MAX_SHARDS];
@@ -104,18 +76,12 @@ int cwaku__metadata_decode(struct cwaku__metadata *m, const uint8_t *in,
   m->has_cluster = false;
   m->cluster = 0;
   while (!cwaku__rcur_err(&c) && cwaku__rcur_left(&c)) {
-    uint64_t key = cwaku__rcur_pbvarint(&c);
+    uint32_t wt, field = cwaku__pb_key(&c, &wt);
     if (cwaku__rcur_err(&c))
       break;
-    uint64_t field = key >> 3;
-    uint32_t wt = (uint32_t)(key & 7);
-    if (field == 0 || field > 0x1fffffff) {
-      cwaku__rcur_fail(&c, CWAKU_EMALFORMED);
-      break;
-    }
     switch (field) {
     case FIELD_CLUSTER: {
-      if (wt != WT_VARINT) {
+      if (wt != CWAKU__PB_VARINT) {
         cwaku__rcur_fail(&c, CWAKU_EMALFORMED);
         break;
       }
@@ -137,7 +103,7 @@ int cwaku__metadata_decode(struct cwaku__metadata *m, const uint8_t *in,
       read_shards(&c, wt, &f3);
       break;
     default:
-      skip_value(&c, wt);
+      cwaku__pb_skip(&c, wt);
       break;
     }
   }
@@ -166,17 +132,17 @@ int cwaku__metadata_encode(struct cwaku__wbuf *out,
     packed += cwaku__uvarint_len(m->shards[i]);
   }
   if (m->has_cluster) {
-    cwaku__wbuf_u8(out, FIELD_CLUSTER << 3 | WT_VARINT);
+    cwaku__wbuf_u8(out, FIELD_CLUSTER << 3 | CWAKU__PB_VARINT);
     cwaku__wbuf_uvarint(out, m->cluster);
   }
   /* nwaku rpc.nim encode: every shard as its own field-2 entry ("write3",
    * what nwaku before #2511 reads), then the list packed in field 3, which
    * minprotobuf's writePacked emits even when empty. */
   for (size_t i = 0; i < m->n_shards; i++) {
-    cwaku__wbuf_u8(out, FIELD_SHARDS << 3 | WT_VARINT);
+    cwaku__wbuf_u8(out, FIELD_SHARDS << 3 | CWAKU__PB_VARINT);
     cwaku__wbuf_uvarint(out, m->shards[i]);
   }
-  cwaku__wbuf_u8(out, FIELD_SHARDS_PACKED << 3 | WT_LEN);
+  cwaku__wbuf_u8(out, FIELD_SHARDS_PACKED << 3 | CWAKU__PB_LEN);
   cwaku__wbuf_uvarint(out, packed);
   for (size_t i = 0; i < m->n_shards; i++)
     cwaku__wbuf_uvarint(out, m->shards[i]);
