@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "p2p/peer_store.h"
 #include "waku/relay.h"
 
@@ -86,31 +88,13 @@ static void list_peers(void *arg,
   cwaku_peer_store_foreach(cwaku_host_peers(nr->host), emit_one, &e);
 }
 
-struct peers_json {
-  char *out;
-  size_t len, cap;
-  size_t n;
-};
-
 static void peer_json(const struct cwaku__gossipsub_peer *p, bool connected,
                       void *arg) {
-  struct peers_json *pj = arg;
   char id[CWAKU_PEER_ID_STRING_MAX];
-  if (cwaku_peer_id_to_string(id, sizeof id, cwaku__gossipsub_peer_id(p)) != 0)
-    return;
-  if (pj->cap - pj->len < 256) {
-    size_t cap = pj->cap * 2 + 4096;
-    char *q = realloc(pj->out, cap);
-    if (!q)
-      return;
-    pj->out = q;
-    pj->cap = cap;
-  }
-  pj->len +=
-      (size_t)snprintf(pj->out + pj->len, pj->cap - pj->len,
-                       "%s{\"peerId\":\"%s\",\"score\":%.3f,\"connected\":%s}",
-                       pj->n++ ? "," : "", id, cwaku__gossipsub_peer_score(p),
-                       connected ? "true" : "false");
+  if (cwaku_peer_id_to_string(id, sizeof id, cwaku__gossipsub_peer_id(p)) == 0)
+    json_array_append_new(arg, json_pack("{s:s,s:f,s:b}", "peerId", id, "score",
+                                         cwaku__gossipsub_peer_score(p),
+                                         "connected", connected));
 }
 
 /* {"topics":[{"pubsubTopic","meshPeers","topicPeers"}],"peers":[{"peerId",
@@ -119,49 +103,32 @@ static char *relay_stats(void *arg) {
   struct cwaku_node_rest *nr = arg;
   struct cwaku_relay *relay = cwaku_host_relay(nr->host);
   struct cwaku__gossipsub *g = cwaku_relay_router(relay);
-  const char *topics[64];
-  size_t n = cwaku_relay_topics(relay, topics, 64);
-  if (n > 64)
-    n = 64;
+  const char *names[64];
+  size_t n = cwaku_relay_topics(relay, names, 64);
+  json_t *topics = json_array(), *peers = json_array();
+  for (size_t i = 0; i < n && i < 64; i++)
+    json_array_append_new(
+        topics,
+        json_pack("{s:s,s:I,s:I}", "pubsubTopic", names[i], "meshPeers",
+                  (json_int_t)cwaku__gossipsub_mesh_size(g, names[i]),
+                  "topicPeers",
+                  (json_int_t)cwaku__gossipsub_topic_peers(g, names[i])));
+  cwaku__gossipsub_foreach_peer(g, peer_json, peers);
   struct cwaku_gossipsub_stats st;
   cwaku__gossipsub_stats(g, &st);
-  size_t cap = 512 + n * (CWAKU_GOSSIPSUB_TOPIC_MAX + 96), len = 0;
-  char *out = malloc(cap);
-  if (!out)
-    return NULL;
-  len += (size_t)snprintf(out + len, cap - len, "{\"topics\":[");
-  for (size_t i = 0; i < n; i++)
-    len += (size_t)snprintf(
-        out + len, cap - len,
-        "%s{\"pubsubTopic\":\"%s\",\"meshPeers\":%zu,\"topicPeers\":%zu}",
-        i ? "," : "", topics[i], cwaku__gossipsub_mesh_size(g, topics[i]),
-        cwaku__gossipsub_topic_peers(g, topics[i]));
-  struct peers_json pj = {0};
-  cwaku__gossipsub_foreach_peer(g, peer_json, &pj);
-  char *grown = realloc(out, cap + pj.len + 16);
-  if (!grown) {
-    free(out);
-    free(pj.out);
-    return NULL;
-  }
-  out = grown;
-  cap += pj.len + 16;
-  len += (size_t)snprintf(out + len, cap - len, "],\"peers\":[%.*s",
-                          (int)pj.len, pj.out ? pj.out : "");
-  free(pj.out);
-  snprintf(out + len, cap - len,
-           "],\"delivered\":%llu,\"duplicates\":%llu,\"rejected\":%llu,"
-           "\"ignored\":%llu,\"droppedOutput\":%llu,\"ihaveSent\":%llu,"
-           "\"iwantSent\":%llu,\"graftSent\":%llu,\"pruneSent\":%llu,"
-           "\"brokenPromises\":%llu,\"graylistedRpcs\":%llu}",
-           (unsigned long long)st.delivered, (unsigned long long)st.duplicates,
-           (unsigned long long)st.rejected, (unsigned long long)st.ignored,
-           (unsigned long long)st.dropped_output,
-           (unsigned long long)st.ihave_sent, (unsigned long long)st.iwant_sent,
-           (unsigned long long)st.graft_sent, (unsigned long long)st.prune_sent,
-           (unsigned long long)st.broken_promises,
-           (unsigned long long)st.graylisted_rpcs);
-  return out;
+  json_t *o = json_pack(
+      "{s:o,s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "topics", topics,
+      "peers", peers, "delivered", (json_int_t)st.delivered, "duplicates",
+      (json_int_t)st.duplicates, "rejected", (json_int_t)st.rejected, "ignored",
+      (json_int_t)st.ignored, "droppedOutput", (json_int_t)st.dropped_output,
+      "ihaveSent", (json_int_t)st.ihave_sent, "iwantSent",
+      (json_int_t)st.iwant_sent, "graftSent", (json_int_t)st.graft_sent,
+      "pruneSent", (json_int_t)st.prune_sent, "brokenPromises",
+      (json_int_t)st.broken_promises, "graylistedRpcs",
+      (json_int_t)st.graylisted_rpcs);
+  char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+  json_decref(o);
+  return text;
 }
 
 static void on_message(void *arg, const char *topic,

@@ -4,8 +4,7 @@
 #include <string.h>
 
 #include "base/cursor.h"
-
-enum { WT_VARINT = 0, WT_I64 = 1, WT_LEN = 2, WT_I32 = 5 };
+#include "base/protowire.h"
 
 /* RateLimitProof field n (1..7): where it goes and how long it must be. */
 static uint8_t *wire_proof_field(struct cwaku__rln_wire_proof *p, uint64_t n,
@@ -39,49 +38,29 @@ int cwaku__rln_wire_proof_decode(struct cwaku__rln_wire_proof *out,
   memset(&p, 0, sizeof p);
   cwaku__rcur_init(&c, in, len);
   while (cwaku__rcur_left(&c) > 0 && !cwaku__rcur_err(&c)) {
-    uint64_t key = cwaku__rcur_pbvarint(&c);
-    uint64_t field = key >> 3;
-    int wt = (int)(key & 7);
-    size_t want;
-    uint8_t *dst = wire_proof_field(&p, field, &want);
+    uint32_t wt, field = cwaku__pb_key(&c, &wt);
     if (cwaku__rcur_err(&c))
       break;
-    if (field == 0 || field > 0x1fffffff || (dst && wt != WT_LEN)) {
+    size_t want;
+    uint8_t *dst = wire_proof_field(&p, field, &want);
+    if (!dst) {
+      cwaku__pb_skip(&c, wt);
+      continue;
+    }
+    if (wt != CWAKU__PB_LEN) {
       cwaku__rcur_fail(&c, CWAKU_EMALFORMED);
       break;
     }
-    switch (wt) {
-    case WT_VARINT:
-      cwaku__rcur_pbvarint(&c);
+    size_t n;
+    const uint8_t *v = cwaku__pb_bytes(&c, &n);
+    if (cwaku__rcur_err(&c))
       break;
-    case WT_I64:
-      cwaku__rcur_take(&c, 8);
-      break;
-    case WT_LEN: {
-      uint64_t n = cwaku__rcur_pbvarint(&c);
-      if (cwaku__rcur_err(&c))
-        break;
-      if (n > cwaku__rcur_left(&c)) {
-        cwaku__rcur_fail(&c, CWAKU_ETRUNC);
-        break;
-      }
-      const uint8_t *v = cwaku__rcur_take(&c, (size_t)n);
-      if (!dst)
-        break;
-      /* protobuf: the last occurrence of a field wins */
-      if (n == want) {
-        memcpy(dst, v, want);
-        seen |= 1u << field;
-      } else {
-        seen &= ~(1u << field);
-      }
-      break;
-    }
-    case WT_I32:
-      cwaku__rcur_take(&c, 4);
-      break;
-    default: /* groups (3, 4) and the undefined types 6, 7 */
-      cwaku__rcur_fail(&c, CWAKU_EMALFORMED);
+    /* protobuf: the last occurrence of a field wins */
+    if (n == want) {
+      memcpy(dst, v, want);
+      seen |= 1u << field;
+    } else {
+      seen &= ~(1u << field);
     }
   }
   int r = cwaku__rcur_err(&c);
@@ -102,7 +81,7 @@ void cwaku__rln_wire_proof_encode(uint8_t out[CWAKU_RLN_WIRE_PROOF_BYTES],
   for (uint64_t n = 1; n <= 7; n++) {
     size_t len;
     const uint8_t *v = wire_proof_field(&q, n, &len);
-    out[o++] = (uint8_t)(n << 3 | WT_LEN);
+    out[o++] = (uint8_t)(n << 3 | CWAKU__PB_LEN);
     if (len >= 0x80) {
       out[o++] = (uint8_t)(len | 0x80);
       out[o++] = (uint8_t)(len >> 7);

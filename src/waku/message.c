@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/cursor.h"
+#include "base/protowire.h"
 #include "crypto/sha256.h"
 #include "waku_message.pb-c.h"
 
@@ -68,8 +69,6 @@ static int check_limits(const struct cwaku_message *m) {
  * so the cap also bounds the memory a message can make us spend. */
 #define MESSAGE_MAX_FIELDS 64
 
-enum { WT_VARINT = 0, WT_I64 = 1, WT_LEN = 2, WT_I32 = 5 };
-
 /* The wire type each known field must have; -1 for unknown fields. */
 static int expected_wire_type(uint64_t field) {
   switch (field) {
@@ -77,11 +76,11 @@ static int expected_wire_type(uint64_t field) {
   case 2:  /* content_topic */
   case 11: /* meta */
   case 21: /* rate_limit_proof */
-    return WT_LEN;
+    return CWAKU__PB_LEN;
   case 3:  /* version */
   case 10: /* timestamp */
   case 31: /* ephemeral */
-    return WT_VARINT;
+    return CWAKU__PB_VARINT;
   default:
     return -1;
   }
@@ -95,38 +94,15 @@ static int scan_wire(const uint8_t *in, size_t inlen) {
   cwaku__rcur_init(&c, in, inlen);
   unsigned fields = 0;
   while (cwaku__rcur_left(&c) > 0 && !cwaku__rcur_err(&c)) {
-    uint64_t key = cwaku__rcur_pbvarint(&c);
-    uint64_t field = key >> 3;
-    int wt = (int)(key & 7);
+    uint32_t wt, field = cwaku__pb_key(&c, &wt);
     if (cwaku__rcur_err(&c))
       break;
     int want = expected_wire_type(field);
-    if (field == 0 || field > 0x1fffffff || ++fields > MESSAGE_MAX_FIELDS ||
-        (want >= 0 && want != wt)) {
+    if (++fields > MESSAGE_MAX_FIELDS || (want >= 0 && want != (int)wt)) {
       cwaku__rcur_fail(&c, CWAKU_EMALFORMED);
       break;
     }
-    switch (wt) {
-    case WT_VARINT:
-      cwaku__rcur_pbvarint(&c);
-      break;
-    case WT_I64:
-      cwaku__rcur_take(&c, 8);
-      break;
-    case WT_LEN: {
-      uint64_t len = cwaku__rcur_pbvarint(&c);
-      if (!cwaku__rcur_err(&c) && len > cwaku__rcur_left(&c))
-        cwaku__rcur_fail(&c, CWAKU_ETRUNC);
-      else
-        cwaku__rcur_take(&c, (size_t)len);
-      break;
-    }
-    case WT_I32:
-      cwaku__rcur_take(&c, 4);
-      break;
-    default: /* groups (3, 4) and the undefined types 6, 7 */
-      cwaku__rcur_fail(&c, CWAKU_EMALFORMED);
-    }
+    cwaku__pb_skip(&c, wt);
   }
   return cwaku__rcur_err(&c);
 }

@@ -343,12 +343,11 @@ static void client_writable(struct cwaku__conn *c, uint64_t stream, void *ctx) {
   }
 }
 
-static void client_data(struct cwaku__conn *c, uint64_t stream,
-                        const uint8_t *data, size_t len, void *ctx) {
-  struct cwaku__metadata_service *s = ctx;
-  struct md_stream *st = md_get(s, c, stream);
-  if (!st || st->done)
-    return; /* what follows the response is not read (nwaku neither) */
+/* Adds received bytes to the stream's buffer and decodes the message once
+ * its frame is whole: CWAKU_ETRUNC while more is coming, 0 with *out set
+ * (the caller frees it), or why the message is refused. */
+static int md_read(struct md_stream *st, const uint8_t *data, size_t len,
+                   struct cwaku__metadata **out) {
   size_t room = sizeof st->in - st->in_len;
   size_t n = len < room ? len : room;
   memcpy(st->in + st->in_len, data, n);
@@ -357,13 +356,22 @@ static void client_data(struct cwaku__conn *c, uint64_t stream,
   size_t msglen, framelen;
   int r = cwaku__lp_frame(&msg, &msglen, &framelen, st->in, st->in_len,
                           CWAKU_METADATA_MAX_BYTES);
+  if (r)
+    return r;
+  *out = malloc(sizeof **out);
+  return *out ? cwaku__metadata_decode(*out, msg, msglen) : CWAKU_ENOMEM;
+}
+
+static void client_data(struct cwaku__conn *c, uint64_t stream,
+                        const uint8_t *data, size_t len, void *ctx) {
+  struct cwaku__metadata_service *s = ctx;
+  struct md_stream *st = md_get(s, c, stream);
+  if (!st || st->done)
+    return; /* what follows the response is not read (nwaku neither) */
+  struct cwaku__metadata *m = NULL;
+  int r = md_read(st, data, len, &m);
   if (r == CWAKU_ETRUNC)
     return; /* a frame fits in the buffer: more is coming */
-  struct cwaku__metadata *m = NULL;
-  if (r == 0) {
-    m = malloc(sizeof *m);
-    r = m ? cwaku__metadata_decode(m, msg, msglen) : CWAKU_ENOMEM;
-  }
   if (r) {
     cwaku_log(CWAKU_LOG_DEBUG, "metadata", "unreadable response: %s",
               cwaku_strerror(r));
@@ -441,24 +449,13 @@ static void server_data(struct cwaku__conn *c, uint64_t stream,
   struct md_stream *st = md_get(s, c, stream);
   if (!st || st->done)
     return; /* after the request: read and dropped (nwaku closeWithEof) */
-  size_t room = sizeof st->in - st->in_len;
-  size_t n = len < room ? len : room;
-  memcpy(st->in + st->in_len, data, n);
-  st->in_len += n;
-  const uint8_t *msg;
-  size_t msglen, framelen;
-  int r = cwaku__lp_frame(&msg, &msglen, &framelen, st->in, st->in_len,
-                          CWAKU_METADATA_MAX_BYTES);
-  if (r == CWAKU_ETRUNC)
-    return;
   /* nwaku decodes the request and answers whatever it holds; one that does
    * not decode gets no answer. */
   struct cwaku__metadata *m = NULL;
-  if (r == 0) {
-    m = malloc(sizeof *m);
-    r = m ? cwaku__metadata_decode(m, msg, msglen) : CWAKU_ENOMEM;
-    free(m);
-  }
+  int r = md_read(st, data, len, &m);
+  free(m);
+  if (r == CWAKU_ETRUNC)
+    return;
   if (r) {
     server_fail(s, c, stream, r);
     return;
