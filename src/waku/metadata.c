@@ -344,8 +344,9 @@ static void client_writable(struct cwaku__conn *c, uint64_t stream, void *ctx) {
 }
 
 /* Adds received bytes to the stream's buffer and decodes the message once
- * its frame is whole: CWAKU_ETRUNC while more is coming, 0 with *out set
- * (the caller frees it), or why the message is refused. */
+ * its frame is whole: 1 while more is coming, 0 with *out set (the caller
+ * frees it), or why the message is refused (a message that ends inside a
+ * whole frame is refused with CWAKU_ETRUNC, not waited for). */
 static int md_read(struct md_stream *st, const uint8_t *data, size_t len,
                    struct cwaku__metadata **out) {
   size_t room = sizeof st->in - st->in_len;
@@ -356,10 +357,17 @@ static int md_read(struct md_stream *st, const uint8_t *data, size_t len,
   size_t msglen, framelen;
   int r = cwaku__lp_frame(&msg, &msglen, &framelen, st->in, st->in_len,
                           CWAKU_METADATA_MAX_BYTES);
+  if (r == CWAKU_ETRUNC)
+    return 1;
   if (r)
     return r;
   *out = malloc(sizeof **out);
-  return *out ? cwaku__metadata_decode(*out, msg, msglen) : CWAKU_ENOMEM;
+  r = *out ? cwaku__metadata_decode(*out, msg, msglen) : CWAKU_ENOMEM;
+  if (r) {
+    free(*out);
+    *out = NULL;
+  }
+  return r;
 }
 
 static void client_data(struct cwaku__conn *c, uint64_t stream,
@@ -370,7 +378,7 @@ static void client_data(struct cwaku__conn *c, uint64_t stream,
     return; /* what follows the response is not read (nwaku neither) */
   struct cwaku__metadata *m = NULL;
   int r = md_read(st, data, len, &m);
-  if (r == CWAKU_ETRUNC)
+  if (r == 1)
     return; /* a frame fits in the buffer: more is coming */
   if (r) {
     cwaku_log(CWAKU_LOG_DEBUG, "metadata", "unreadable response: %s",
@@ -454,7 +462,7 @@ static void server_data(struct cwaku__conn *c, uint64_t stream,
   struct cwaku__metadata *m = NULL;
   int r = md_read(st, data, len, &m);
   free(m);
-  if (r == CWAKU_ETRUNC)
+  if (r == 1)
     return;
   if (r) {
     server_fail(s, c, stream, r);
